@@ -1,0 +1,4 @@
+// Process entry: wires the concrete parts together and hands argv to the CLI.
+import { runCli } from '../cli/run-cli.ts';
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });

@@ -1,0 +1,62 @@
+// The remote side of a rule: who a rule talks about. Every dialect's peer kinds map here
+// (Kubernetes from/to, ClusterNetworkPolicy peers, Calico source/destination, Cilium
+// from*/to*). `path` is the field path of the peer in its source object, for traces.
+import type { Selector } from './selector.ts';
+
+/** Which namespaces a pod selector applies in. "All namespaces" is `{kind:'selector', selector: all}`. */
+export type NamespaceScope =
+  | { readonly kind: 'names'; readonly names: readonly string[] }
+  | { readonly kind: 'selector'; readonly selector: Selector };
+
+/** Cilium's reserved identities (and Calico/CNP equivalents map onto them). */
+export type Entity = 'all' | 'world' | 'cluster' | 'host' | 'remote-node' | 'kube-apiserver' | 'init' | 'health' | 'unmanaged' | 'ingress';
+
+interface Located {
+  /** Field path in the source object, e.g. `spec.ingress[0].from[1]`. */
+  readonly path: string;
+}
+
+/** Pods matching `pods` in namespaces matching `namespaces` (k8s podSelector/namespaceSelector). */
+export interface PodsPeer extends Located {
+  readonly kind: 'pods';
+  readonly namespaces: NamespaceScope;
+  readonly pods: Selector;
+}
+
+/**
+ * Addresses in `cidr` but not in any `except`. `matchesPods` says whether pod IPs count
+ * (Kubernetes ipBlock and ClusterNetworkPolicy networks: yes; Cilium fromCIDR: no, it
+ * only matches addresses outside the cluster).
+ */
+export interface CidrPeer extends Located {
+  readonly kind: 'cidr';
+  readonly cidr: string;
+  readonly except: readonly string[];
+  readonly matchesPods: boolean;
+}
+
+/** A DNS name (exact) or pattern (`*.example.com`); enforced only with DNS learning. */
+export interface FqdnPeer extends Located {
+  readonly kind: 'fqdn';
+  readonly pattern: string;
+}
+
+export interface EntityPeer extends Located {
+  readonly kind: 'entity';
+  readonly entity: Entity;
+}
+
+/** Nodes (their addresses) matching a node label selector. */
+export interface NodesPeer extends Located {
+  readonly kind: 'nodes';
+  readonly selector: Selector;
+}
+
+/** Calico (Global)NetworkSets matching `selector`; `namespaces` null means global sets. */
+export interface NetworkSetsPeer extends Located {
+  readonly kind: 'networkSets';
+  readonly namespaces: NamespaceScope | null;
+  readonly selector: Selector;
+}
+
+export type Peer = PodsPeer | CidrPeer | FqdnPeer | EntityPeer | NodesPeer | NetworkSetsPeer;
