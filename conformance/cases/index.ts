@@ -1,0 +1,6 @@
+// Every conformance case, upstream scenarios first. Names are unique (checked in cases.test.ts).
+import type { ConformanceCase } from '../case.ts';
+import { detailCases } from './details.ts';
+import { upstreamNetpolCases } from './upstream-netpol.ts';
+
+export const ALL_CASES: readonly ConformanceCase[] = [...upstreamNetpolCases, ...detailCases];

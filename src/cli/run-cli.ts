@@ -1,0 +1,92 @@
+// The `palisade` command: builds the commander program, runs one command, and turns
+// every outcome into an exit code. User errors become one `error: ...` line; only a
+// bug prints a stack trace, under an "internal error" header.
+import { Command, CommanderError } from 'commander';
+import { InputError, formatProblem } from '../api/problem.ts';
+import { EngineError } from '../engine/engine-error.ts';
+import type { CliIo } from './cli-io.ts';
+import { CliError } from './cli-error.ts';
+import type { CommandContext } from './command-context.ts';
+import { EXIT } from './exit-codes.ts';
+import { registerDiff } from './commands/diff.ts';
+import { registerEval } from './commands/eval.ts';
+import { registerExplain } from './commands/explain.ts';
+import { registerMatrix } from './commands/matrix.ts';
+import { registerValidate } from './commands/validate.ts';
+import { registerVersion, VERSION } from './commands/version.ts';
+
+export type { CliIo } from './cli-io.ts';
+
+const HINT = '(run "palisade --help" for usage)';
+
+export function buildProgram(ctx: CommandContext): Command {
+  const { io } = ctx;
+  const program = new Command('palisade')
+    .description('Kubernetes network policy engine and workbench: exact semantics, explained verdicts.')
+    .version(`palisade ${VERSION}`, '--version', 'print the version')
+    .exitOverride()
+    .showHelpAfterError(HINT)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => io.stdout.columns ?? 100,
+      getErrHelpWidth: () => io.stderr.columns ?? 100,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .addHelpText('after', [
+      '',
+      'Inputs (-f) are Kubernetes manifests (YAML or JSON, multi-document, List): namespaces, pods,',
+      'nodes, services and policies together. Directories are read for *.yaml, *.yml and *.json.',
+      '',
+      'Exit codes: 0 success; 1 the answer is "no" (invalid, denied, changed: see each command);',
+      '2 usage or input error; 3 internal error (a bug).',
+    ].join('\n'));
+  registerValidate(program, ctx);
+  registerEval(program, ctx);
+  registerMatrix(program, ctx);
+  registerExplain(program, ctx);
+  registerDiff(program, ctx);
+  registerVersion(program, ctx);
+  return program;
+}
+
+/** Prints what the user needs to know about a failed run and returns its exit code. */
+export function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // Commander already printed its message (and the hint); only the code is ours to set.
+    // Help and version exit 0; help shown because of a usage mistake (no command) exits 1.
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof CliError) {
+    io.stderr.write(`error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof InputError) {
+    for (const p of e.problems) io.stderr.write(`${formatProblem(p)}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof EngineError) {
+    io.stderr.write(`error: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  const detail = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+  io.stderr.write(`internal error: this is a bug in palisade, please report it with the command you ran\n${detail}\n`);
+  return EXIT.internal;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // A closed pipe (`palisade matrix ... | head`) is not an error worth a stack trace. The
+  // error arrives after the write returned, so the listener stays for the process' life.
+  const ignorePipe = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') io.stderr.write(`error: cannot write output: ${err.message}\n`);
+  };
+  io.stdout.on('error', ignorePipe);
+  const ctx: CommandContext = { io, exitCode: EXIT.ok };
+  try {
+    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}

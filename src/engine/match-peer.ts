@@ -1,0 +1,53 @@
+// Whether a rule's peer matches the remote side of a flow (DESIGN.md "Semantics"):
+// pod peers never match host-network pods; CIDR peers match pod addresses only when
+// `matchesPods`; entities follow Cilium's reserved identities; FQDN peers need DNS and
+// never match a bare IP flow.
+import { cidrContainsIp } from '../model/ip.ts';
+import type { Peer } from '../model/peer.ts';
+import type { Compiled } from './compile.ts';
+import { matchSelector } from './match-selector.ts';
+import type { Remote } from './remote.ts';
+
+export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
+  switch (peer.kind) {
+    case 'pods':
+      return remote.pod !== undefined && c.inScope(peer.namespaces, remote.pod.namespace)
+        && matchSelector(peer.pods, remote.pod.labels);
+    case 'cidr': {
+      const ip = remote.ip;
+      if (ip === undefined || (!peer.matchesPods && remote.pod !== undefined)) return false;
+      const prepared = c.peers.get(peer);
+      if (prepared?.cidr === undefined || !cidrContainsIp(prepared.cidr, ip)) return false;
+      for (const e of prepared.except ?? []) if (cidrContainsIp(e, ip)) return false;
+      return true;
+    }
+    case 'fqdn':
+      return false;
+    case 'entity':
+      switch (peer.entity) {
+        case 'all': return true;
+        case 'world': return remote.pod === undefined && !remote.isHost;
+        case 'cluster': return remote.pod !== undefined || remote.isHost;
+        case 'host':
+        case 'remote-node': return remote.isHost;
+        default: return false;
+      }
+    case 'nodes':
+      return remote.node !== undefined && matchSelector(peer.selector, remote.node.labels);
+    case 'networkSets': {
+      const ip = remote.ip;
+      if (ip === undefined) return false;
+      for (const net of c.peers.get(peer)?.nets ?? []) if (cidrContainsIp(net, ip)) return true;
+      return false;
+    }
+  }
+}
+
+/** The first of `peers` that matches, or -1. */
+export function firstMatchingPeer(c: Compiled, peers: readonly Peer[], remote: Remote): number {
+  for (let i = 0; i < peers.length; i++) {
+    const p = peers[i];
+    if (p !== undefined && peerMatches(c, p, remote)) return i;
+  }
+  return -1;
+}
