@@ -45,15 +45,20 @@ export async function ipIn(ns: string, args: readonly string[]): Promise<string>
   return run('ip', ['-n', ns, ...args]);
 }
 
-/** Sets sysctls inside `ns` only (keys like `net.ipv4.ip_forward`). */
+/**
+ * Sets sysctls inside `ns` only (keys like `net.ipv4.ip_forward`). Writes /proc/sys from a
+ * shell inside the namespace rather than running `sysctl`, which (procps) a minimal
+ * machine may lack. Keys and values are checked, so nothing reaches the shell unescaped.
+ */
 export async function sysctlIn(ns: string, settings: Readonly<Record<string, string | number>>): Promise<void> {
   checkName(ns);
-  const pairs = Object.entries(settings).map(([k, v]) => {
-    if (!/^[a-z0-9_.-]+$/i.test(k)) throw new LabError('invalid-argument', `invalid sysctl key ${JSON.stringify(k)}`);
-    return `${k}=${v}`;
+  const writes = Object.entries(settings).map(([k, v]) => {
+    if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i.test(k)) throw new LabError('invalid-argument', `invalid sysctl key ${JSON.stringify(k)}`);
+    if (!/^[0-9a-z_-]+$/i.test(String(v))) throw new LabError('invalid-argument', `invalid sysctl value ${JSON.stringify(v)} for ${k}`);
+    return `echo ${v} > /proc/sys/${k.replaceAll('.', '/')}`;
   });
-  if (pairs.length === 0) return;
-  await run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...pairs]);
+  if (writes.length === 0) return;
+  await run('ip', ['netns', 'exec', ns, 'sh', '-ec', writes.join('; ')]);
 }
 
 /** PIDs of the processes whose network namespace is `ns` (`ip netns pids`). */
