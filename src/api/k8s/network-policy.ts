@@ -5,7 +5,7 @@
 import type { Cidr } from '../../model/ip.ts';
 import { formatCidr, cidrContainsCidr } from '../../model/ip.ts';
 import type { Protocol } from '../../model/protocol.ts';
-import { PROTOCOLS, isProtocol } from '../../model/protocol.ts';
+import { readProtocol } from '../validation/protocol.ts';
 import { checkCidr } from '../validation/cidr.ts';
 import { childPath, indexPath } from '../validation/field-path.ts';
 import type { Issues } from '../validation/issues.ts';
@@ -123,12 +123,9 @@ function readPort(raw: unknown, path: string, issues: Issues): NetworkPolicyPort
   const portPath = childPath(path, 'port');
   const endPath = childPath(path, 'endPort');
   let ok = true;
-  const rawProtocol = readString(obj['protocol'], protoPath, issues);
-  let protocol: Protocol = 'TCP';
-  if (rawProtocol !== undefined) {
-    if (isProtocol(rawProtocol)) protocol = rawProtocol;
-    else { issues.notSupported(protoPath, rawProtocol, PROTOCOLS); ok = false; }
-  }
+  const readProto = readProtocol(obj['protocol'], protoPath, issues);
+  if (readProto === undefined) ok = false;
+  const protocol: Protocol = readProto ?? 'TCP';
   const port = readIntOrString(obj['port'], portPath, issues);
   const endPort = readInt(obj['endPort'], endPath, issues);
   if ((obj['port'] != null && port === undefined) || (obj['endPort'] != null && endPort === undefined)) ok = false;

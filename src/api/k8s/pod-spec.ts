@@ -4,7 +4,7 @@
 // validated as validateContainerPorts does (pkg/apis/core/validation).
 import type { ContainerPort } from '../../model/cluster.ts';
 import type { Protocol } from '../../model/protocol.ts';
-import { PROTOCOLS, isProtocol } from '../../model/protocol.ts';
+import { readProtocol } from '../validation/protocol.ts';
 import { childPath, indexPath } from '../validation/field-path.ts';
 import type { Issues } from '../validation/issues.ts';
 import { isDns1123Subdomain, isValidPortName, isValidPortNum } from '../validation/names.ts';
@@ -76,12 +76,7 @@ function readContainerPort(raw: unknown, path: string, issues: Issues, names: Ma
     else names.set(name, path);
   }
   const protoPath = childPath(path, 'protocol');
-  const rawProtocol = readString(obj['protocol'], protoPath, issues);
-  let protocol: Protocol = 'TCP';
-  if (rawProtocol !== undefined) {
-    if (isProtocol(rawProtocol)) protocol = rawProtocol;
-    else issues.notSupported(protoPath, rawProtocol, PROTOCOLS);
-  }
+  const protocol: Protocol = readProtocol(obj['protocol'], protoPath, issues) ?? 'TCP';
   if (issues.list.length > before || port === undefined) return undefined;
   return { ...(name === undefined || name === '' ? {} : { name }), port, protocol };
 }

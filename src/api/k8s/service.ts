@@ -3,7 +3,7 @@
 import type { Service, ServicePort } from '../../model/cluster.ts';
 import { canonicalIp } from '../../model/ip.ts';
 import type { Protocol } from '../../model/protocol.ts';
-import { PROTOCOLS, isProtocol } from '../../model/protocol.ts';
+import { readProtocol } from '../validation/protocol.ts';
 import type { KindHandler } from '../dialect.ts';
 import { childPath, indexPath } from '../validation/field-path.ts';
 import type { Issues } from '../validation/issues.ts';
@@ -23,12 +23,7 @@ function readServicePort(raw: unknown, path: string, issues: Issues): ServicePor
   else issues.each(portPath, port, isValidPortNum(port));
   const name = readString(obj['name'], childPath(path, 'name'), issues);
   const protoPath = childPath(path, 'protocol');
-  const rawProtocol = readString(obj['protocol'], protoPath, issues);
-  let protocol: Protocol = 'TCP';
-  if (rawProtocol !== undefined) {
-    if (isProtocol(rawProtocol)) protocol = rawProtocol;
-    else issues.notSupported(protoPath, rawProtocol, PROTOCOLS);
-  }
+  const protocol: Protocol = readProtocol(obj['protocol'], protoPath, issues) ?? 'TCP';
   const tpPath = childPath(path, 'targetPort');
   const targetPort = readIntOrString(obj['targetPort'], tpPath, issues);
   if (typeof targetPort === 'number') issues.each(tpPath, targetPort, isValidPortNum(targetPort));

@@ -1,22 +1,11 @@
 // Rendering of `palisade diff`: one line per flow whose verdict changed, with the reason
 // the new verdict gives, then pods added and removed. Pure, golden-tested.
 import type { Protocol } from '../../model/protocol.ts';
-import type { DirectionVerdict, Verdict } from '../../engine/verdict.ts';
+import type { VerdictChange } from '../../engine/diff.ts';
+import type { DirectionVerdict } from '../../engine/verdict.ts';
 
-/**
- * What the renderer needs of a VerdictChange (engine/diff.ts satisfies it). A verdict is
- * null when a named port does not resolve on the destination pod in that snapshot.
- */
-export interface ChangeView {
-  readonly src: string;
-  readonly dst: string;
-  readonly port: number | string;
-  readonly protocol: Protocol;
-  readonly before: boolean;
-  readonly after: boolean;
-  readonly beforeVerdict: Verdict | null;
-  readonly afterVerdict: Verdict | null;
-}
+/** A verdict is null when a named port does not resolve on the destination pod in that snapshot. */
+export type ChangeView = VerdictChange;
 
 export interface DiffView {
   readonly queries: ReadonlyArray<{ readonly port: number | string; readonly protocol: Protocol }>;
