@@ -50,3 +50,14 @@ test('diff: property — changes are exactly the cells where the two matrices di
     }
   }), { numRuns: 100 });
 });
+
+test('diff: progress is reported per matrix, ascending, ending at the total', () => {
+  const seen: Array<[number, number]> = [];
+  const ps = policySet([policy({ namespace: 'x', name: 'deny', ingress: [] })]);
+  diffConnectivity(compile(before, policySet([])), compile(after, ps), [{ port: 80, protocol: 'TCP' }, { port: 81, protocol: 'UDP' }],
+    (done, total) => seen.push([done, total]));
+  assert.ok(seen.length >= 2);
+  assert.ok(seen.every(([, total]) => total === 4000));
+  assert.ok(seen.every(([done], i) => i === 0 || done >= seen[i - 1]![0]));
+  assert.deepEqual(seen.at(-1), [4000, 4000]);
+});

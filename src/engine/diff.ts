@@ -35,17 +35,28 @@ function verdictFor(compiled: CompiledCluster, src: string, dst: string, q: Matr
   return evaluate(compiled, { src: { kind: 'pod', pod: src }, dst: { kind: 'pod', pod: dst }, port, protocol: q.protocol });
 }
 
-export function diffConnectivity(before: CompiledCluster, after: CompiledCluster, queries: readonly MatrixQuery[]): ConnectivityDiff {
+/**
+ * `onProgress(done, total)` reports the matrices computed so far (two per query, each
+ * counted in thousandths), for a progress bar on long diffs.
+ */
+export function diffConnectivity(
+  before: CompiledCluster, after: CompiledCluster, queries: readonly MatrixQuery[],
+  onProgress?: (done: number, total: number) => void,
+): ConnectivityDiff {
   const beforeKeys = new Set(before.cluster.pods.map((p) => p.key));
   const afterKeys = new Set(after.cluster.pods.map((p) => p.key));
   const podsOnlyBefore = [...beforeKeys].filter((k) => !afterKeys.has(k)).sort(cmp);
   const podsOnlyAfter = [...afterKeys].filter((k) => !beforeKeys.has(k)).sort(cmp);
   const changes: VerdictChange[] = [];
-  for (const q of queries) {
+  const total = queries.length * 2 * 1000;
+  const slice = (k: number) => onProgress === undefined ? undefined
+    : (done: number, of: number) => onProgress(k * 1000 + Math.floor((done / Math.max(of, 1)) * 1000), total);
+  for (const [qi, q] of queries.entries()) {
     const wanted = q.pods ?? [...beforeKeys].sort(cmp);
     const common = wanted.filter((k) => beforeKeys.has(k) && afterKeys.has(k));
-    const mb = computeMatrix(before, { port: q.port, protocol: q.protocol, pods: common });
-    const ma = computeMatrix(after, { port: q.port, protocol: q.protocol, pods: common });
+    const mb = computeMatrix(before, { port: q.port, protocol: q.protocol, pods: common }, slice(qi * 2));
+    const ma = computeMatrix(after, { port: q.port, protocol: q.protocol, pods: common }, slice(qi * 2 + 1));
+    onProgress?.((qi * 2 + 2) * 1000, total);
     common.forEach((src, i) => common.forEach((dst, j) => {
       const b = mb.allowed(i, j);
       const a = ma.allowed(i, j);

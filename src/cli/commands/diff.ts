@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { compile } from '../../engine/compile.ts';
 import { diffConnectivity } from '../../engine/diff.ts';
+import { createProgress } from '../progress.ts';
 import type { MatrixQuery } from '../../engine/matrix.ts';
 import { PROTOCOLS } from '../../model/protocol.ts';
 import type { Protocol } from '../../model/protocol.ts';
@@ -48,7 +49,9 @@ export async function runDiff(opts: DiffOptions, io: CliIo): Promise<number> {
     queries = found.queries;
   }
 
-  const result = diffConnectivity(compiledBefore, compiledAfter, queries);
+  const progress = createProgress({ stream: io.stderr, label: `diff ${queries.length} port/protocol pairs` });
+  const result = diffConnectivity(compiledBefore, compiledAfter, queries, (done, total) => progress.update(done, total));
+  progress.finish();
   const view = { queries, ...result };
   io.stdout.write(opts.output === 'json' ? renderDiffJson(view) : renderDiffText(view));
   const changed = result.changes.length > 0 || result.podsOnlyBefore.length > 0 || result.podsOnlyAfter.length > 0;
