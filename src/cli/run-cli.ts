@@ -8,6 +8,7 @@ import type { CliIo } from './cli-io.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandContext } from './command-context.ts';
 import { EXIT } from './exit-codes.ts';
+import { registerDataplane } from './commands/dataplane-render.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerMatrix(program, ctx);
   registerExplain(program, ctx);
   registerDiff(program, ctx);
+  registerDataplane(program, ctx);
   registerVersion(program, ctx);
   return program;
 }

@@ -1,0 +1,146 @@
+// The only code that runs `nft`: inside a named network namespace (`ip netns exec NS nft`),
+// rules on stdin, one transaction per call. It keeps the last applied plan so later plans
+// go in as deltas; a failed delta is followed by a full resync (an atomic table replace),
+// and readTable() reads the table back (`nft -j list table`) to verify what the kernel holds.
+import { spawn } from 'node:child_process';
+import { delta } from './delta.ts';
+import { elementsOf, FAMILY_TABLE, renderRuleset } from './render.ts';
+import { TABLE_NAME } from './ruleset.ts';
+import type { Ruleset } from './ruleset.ts';
+
+export class NftError extends Error {
+  readonly netns: string;
+  readonly exitCode: number | null;
+  readonly stderr: string;
+  /** The first lines of the transaction that failed, for logs. */
+  readonly excerpt: string;
+
+  constructor(netns: string, exitCode: number | null, stderr: string, input: string) {
+    super(`nft failed in network namespace ${netns} (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(0, 6).join(' | ') || 'no message'}`);
+    this.name = 'NftError';
+    this.netns = netns;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+    this.excerpt = input.split('\n').slice(0, 20).join('\n');
+  }
+}
+
+const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export interface NftCommand {
+  /** Default `ip`. */
+  readonly ip?: string;
+  /** Default `nft`. */
+  readonly nft?: string;
+}
+
+/** Runs `nft ARGS` in network namespace `netns`, with `input` on stdin; resolves with stdout. */
+export function runNft(netns: string, args: readonly string[], input = '', cmd: NftCommand = {}): Promise<string> {
+  if (!NETNS_NAME.test(netns)) return Promise.reject(new NftError(netns, null, `invalid network namespace name ${JSON.stringify(netns)}`, input));
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd.ip ?? 'ip', ['netns', 'exec', netns, cmd.nft ?? 'nft', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new NftError(netns, null, e.message, input)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new NftError(netns, code, Buffer.concat(err).toString('utf8'), input));
+    });
+    child.stdin.on('error', () => { /* the exit code and stderr tell what happened */ });
+    child.stdin.end(input);
+  });
+}
+
+export interface ApplyResult {
+  readonly full: boolean;
+  /** Element and chain changes of a delta; NaN for a full load. */
+  readonly changes: number;
+}
+
+/** Keeps one node's table in sync with successive plans. */
+export class TableApplier {
+  readonly netns: string;
+  readonly cmd: NftCommand;
+  #current: Ruleset | undefined;
+
+  constructor(netns: string, cmd: NftCommand = {}) {
+    this.netns = netns;
+    this.cmd = cmd;
+  }
+
+  get current(): Ruleset | undefined {
+    return this.#current;
+  }
+
+  async apply(next: Ruleset): Promise<ApplyResult> {
+    const old = this.#current;
+    if (old !== undefined) {
+      const d = delta(old, next);
+      if (!d.full) {
+        try {
+          if (d.text !== '') await runNft(this.netns, ['-f', '-'], d.text, this.cmd);
+          this.#current = next;
+          return { full: false, changes: d.changes };
+        } catch (e) {
+          if (!(e instanceof NftError)) throw e;
+          // The kernel's table is not what we think (someone changed it): replace it whole.
+        }
+      }
+    }
+    this.#current = undefined;
+    await runNft(this.netns, ['-f', '-'], renderRuleset(next), this.cmd);
+    this.#current = next;
+    return { full: true, changes: Number.NaN };
+  }
+
+  /** Removes the table (if present), in one transaction. */
+  async remove(): Promise<void> {
+    await runNft(this.netns, ['-f', '-'], `add table ${FAMILY_TABLE}\ndelete table ${FAMILY_TABLE}\n`, this.cmd);
+    this.#current = undefined;
+  }
+}
+
+export interface TableReadback {
+  readonly chains: readonly string[];
+  /** Set/map name → number of elements the kernel holds. */
+  readonly elements: ReadonlyMap<string, number>;
+  /** Named counter → packets, bytes. */
+  readonly counters: ReadonlyMap<string, { readonly packets: number; readonly bytes: number }>;
+}
+
+interface NftJsonObject {
+  readonly chain?: { readonly name: string };
+  readonly set?: { readonly name: string; readonly elem?: readonly unknown[] };
+  readonly map?: { readonly name: string; readonly elem?: readonly unknown[] };
+  readonly counter?: { readonly name: string; readonly packets: number; readonly bytes: number };
+}
+
+export async function readTable(netns: string, cmd: NftCommand = {}): Promise<TableReadback> {
+  const text = await runNft(netns, ['-j', 'list', 'table', 'inet', TABLE_NAME], '', cmd);
+  const doc = JSON.parse(text) as { nftables?: readonly NftJsonObject[] };
+  const chains: string[] = [];
+  const elements = new Map<string, number>();
+  const counters = new Map<string, { packets: number; bytes: number }>();
+  for (const o of doc.nftables ?? []) {
+    if (o.chain !== undefined) chains.push(o.chain.name);
+    const s = o.set ?? o.map;
+    if (s !== undefined) elements.set(s.name, s.elem?.length ?? 0);
+    if (o.counter !== undefined) counters.set(o.counter.name, { packets: o.counter.packets, bytes: o.counter.bytes });
+  }
+  return { chains, elements, counters };
+}
+
+/** Differences between what the kernel holds and the plan (element counts per set, chain names); empty when they agree. */
+export function verifyReadback(r: Ruleset, back: TableReadback): string[] {
+  const problems: string[] = [];
+  for (const [set, els] of elementsOf(r)) {
+    const got = back.elements.get(set);
+    if (got !== els.size) problems.push(`${set}: kernel holds ${got ?? 'no set'} elements, plan has ${els.size}`);
+  }
+  const want = new Set([...r.dropTargets.map((t) => `drop_${t.index}`), 'egress_check', 'ingress_check', 'forward_hook']);
+  for (const ch of want) if (!back.chains.includes(ch)) problems.push(`chain ${ch} is missing`);
+  for (const ch of back.chains) if (!want.has(ch)) problems.push(`chain ${ch} is not in the plan`);
+  return problems;
+}

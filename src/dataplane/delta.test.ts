@@ -1,0 +1,82 @@
+// delta() must turn the old table into the new one exactly: a property replays the
+// transaction's element commands on the old elements and compares with the new plan's;
+// named cases pin the order (chains before the elements that use them, deletes before
+// adds, chain removal last) and chunking.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compile } from '../engine/compile.ts';
+import { clusterArb, policySetArb } from '../engine/random-policies.ts';
+import { cluster, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
+import type { PolicySet } from '../model/tier.ts';
+import { delta } from './delta.ts';
+import { plan } from './plan.ts';
+import { elementsOf } from './render.ts';
+import type { Elements } from './render.ts';
+
+/** Applies the element commands of a delta to a copy of `before`. */
+function replay(before: Elements, text: string): Map<string, Map<string, string | null>> {
+  const out = new Map([...before].map(([k, v]) => [k, new Map(v)]));
+  for (const line of text.split('\n')) {
+    const m = /^(add|delete) element inet palisade (\S+) \{ (.*) \}$/.exec(line);
+    if (m === null) continue;
+    const [, op, set = '', body = ''] = m;
+    const target = out.get(set);
+    assert.ok(target !== undefined, `unknown set ${set}`);
+    for (const el of body.split(', ')) {
+      const [key = '', value] = el.split(' : ');
+      if (op === 'delete') {
+        assert.ok(target.has(key), `delete of missing element ${set} ${key}`);
+        target.delete(key);
+      } else {
+        assert.ok(!target.has(key), `add of present element ${set} ${key}`);
+        target.set(key, value ?? null);
+      }
+    }
+  }
+  return out;
+}
+
+test('delta: property — replaying the transaction on the old elements gives the new plan', () => {
+  fc.assert(fc.property(clusterArb, policySetArb, policySetArb, fc.integer({ min: 1, max: 5 }), (cl, ps1, ps2, chunk) => {
+    const a = plan(compile(cl, ps1), { node: '', localPods: 'all' });
+    const b = plan(compile(cl, ps2), { node: '', localPods: 'all' }, a.numbering);
+    const d = delta(a, b, chunk);
+    assert.equal(d.full, false);
+    assert.deepEqual(replay(elementsOf(a), d.text), elementsOf(b));
+  }), { numRuns: 150 });
+});
+
+const pods = [pod('demo/server', { app: 'server' }, ['10.0.0.1'], { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }), pod('demo/client', { app: 'client' }, ['10.0.0.2'])];
+const demo = policy({ name: 'demo-policy', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [podsPeer('demo', { app: 'client' })], ports: [port('TCP', 'http')] }] });
+const planOf = (ps: PolicySet, prev?: ReturnType<typeof plan>): ReturnType<typeof plan> => plan(compile(cluster({ pods, namespaces: [ns('demo')] }), ps), { node: 'n', localPods: 'all' }, prev?.numbering);
+
+test('delta: no change is an empty transaction', () => {
+  const a = planOf(policySet([demo]));
+  assert.deepEqual(delta(a, planOf(policySet([demo]), a)), { text: '', changes: 0, full: false });
+});
+
+test('delta: a new policy adds its drop chain before any element jumps to it; a removed one goes last', () => {
+  const a = planOf(policySet([]));
+  const b = planOf(policySet([demo]), a);
+  const target = b.dropTargets.find((t) => t.key === demo.id);
+  assert.ok(target !== undefined);
+  const name = `drop_${target.index}`;
+  const lines = delta(a, b).text.split('\n');
+  const chain = lines.indexOf(`add chain inet palisade ${name}`);
+  const firstGoto = lines.findIndex((l) => l.includes(`goto ${name}`));
+  assert.ok(chain >= 0 && firstGoto > chain, lines.join('\n'));
+  const back = delta(b, planOf(policySet([]), b)).text.split('\n').filter((l) => l !== '');
+  assert.deepEqual(back.slice(-3), [`flush chain inet palisade ${name}`, `delete chain inet palisade ${name}`, `delete counter inet palisade ${name}`]);
+});
+
+test('delta: element lists are cut into chunks, deletes before adds', () => {
+  const a = planOf(policySet([]));
+  const b = planOf(policySet([demo]), a);
+  const lines = delta(a, b, 1).text.split('\n').filter((l) => l.includes(' element '));
+  assert.ok(lines.length > 2);
+  for (const l of lines) assert.doesNotMatch(l, /, /, 'one element per command with chunk 1');
+  const lastDelete = lines.map((l) => l.startsWith('delete')).lastIndexOf(true);
+  const firstAdd = lines.findIndex((l) => l.startsWith('add'));
+  assert.ok(lastDelete < firstAdd || lastDelete === -1);
+});
