@@ -1,0 +1,255 @@
+// The agent against a real embedded store and a fake table that records transactions:
+// no apply before sync, bursts coalesced, delta vs full replace, a failed apply retried
+// as a replace with backoff, a restarted agent replacing the table as its first act,
+// enforcement reports (annotation palisade.io/enforcement) and metrics.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import type { KindHandler } from '../api/dialect.ts';
+import { handlerTable, KIND_HANDLERS } from '../api/handlers.ts';
+import { fqdnPeer, policy as irPolicy } from '../engine/test-builders.ts';
+import { embeddedStoreSource } from '../sources/embedded-store-source.ts';
+import { ENFORCEMENT_ANNOTATION } from '../sources/status-writer.ts';
+import { storeStatusWriter } from '../sources/store-status-writer.ts';
+import { manualTimers } from '../sources/test-support.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { CORE_RESOURCES, ResourceRegistry } from '../store/resource-registry.ts';
+import type { ResourceType } from '../store/resource-registry.ts';
+import { fakeClock, memoryStore, namespace, NETPOL, POD } from '../store/test-support.ts';
+import type { Agent, AgentOptions } from './agent.ts';
+import { createAgent } from './agent.ts';
+import type { FakeTable } from './test-support.ts';
+import { fakeTable, manualSource, recordingLogger, runningPod, until } from './test-support.ts';
+
+// kubernetes.io/docs/tasks/administer-cluster/declare-network-policy: only app=client may reach app=server.
+const DEMO_POLICY = {
+  apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'demo-policy', namespace: 'demo' },
+  spec: { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 80 }] }] },
+};
+
+interface Setup {
+  readonly store: ObjectStore;
+  readonly table: FakeTable;
+  readonly registry: Registry;
+  readonly logger: ReturnType<typeof recordingLogger>;
+  readonly agent: Agent;
+}
+
+function setup(t: { after(fn: () => Promise<void> | void): void }, o: Partial<AgentOptions> & { store?: ObjectStore; table?: FakeTable } = {}): Setup {
+  const store = o.store ?? memoryStore();
+  const table = o.table ?? fakeTable();
+  const registry = new Registry();
+  const logger = recordingLogger();
+  const agent = createAgent({
+    node: 'n1', netns: 'test', source: embeddedStoreSource(store), applier: table, clock: fakeClock(), logger, metrics: registry,
+    statusWriter: storeStatusWriter(store), debounceMs: 2, retry: { baseMs: 1, maxMs: 8 }, ...o,
+  });
+  t.after(async () => {
+    await agent.stop();
+  });
+  return { store, table, registry, logger, agent };
+}
+
+function seed(store: ObjectStore): void {
+  store.create(namespace('demo'));
+  store.create(runningPod('demo', 'server', { app: 'server' }, '10.0.0.1', { ports: [{ name: 'http', containerPort: 80 }] }));
+  store.create(runningPod('demo', 'client', { app: 'other' }, '10.0.0.2'));
+  store.create(runningPod('demo', 'remote', { app: 'client' }, '10.0.1.1', { node: 'n2' }));
+}
+
+function relabel(store: ObjectStore, name: string, labels: Record<string, string>): void {
+  const p = store.get(POD, name, 'demo');
+  store.update({ ...p, metadata: { ...p.metadata, labels } });
+}
+
+test('nothing is applied before the source has synced every resource; then one full atomic replace', async (t) => {
+  const source = manualSource();
+  const { table, agent } = setup(t, { source });
+  agent.start();
+  const h = source.handler;
+  assert.ok(h !== undefined);
+  h.onReplace('/v1/namespaces', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo', uid: 'u1', resourceVersion: '1', creationTimestamp: '' } }]);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(table.transactions.length, 0, 'a partial cluster is never applied');
+  assert.equal(agent.status().synced, false);
+  h.onSynced();
+  await agent.whenIdle();
+  assert.equal(table.transactions.length, 1);
+  const first = table.transactions[0];
+  assert.equal(first?.op, 'replace');
+  // One transaction that creates-if-missing, deletes and redeclares: never a moment without a table.
+  assert.match(first?.text ?? '', /^add table inet palisade\ndelete table inet palisade\ntable inet palisade \{/m);
+  assert.equal(agent.status().ready, true);
+});
+
+test('a burst of changes is coalesced into one reconcile and one delta transaction', async (t) => {
+  const { store, table, agent } = setup(t);
+  seed(store);
+  agent.start();
+  await agent.whenIdle();
+  const before = agent.status().reconciles;
+  assert.equal(table.transactions.length, 1);
+  for (let i = 0; i < 30; i++) store.create(runningPod('demo', `burst-${i}`, { app: 'client' }, `10.0.0.${10 + i}`));
+  store.create(DEMO_POLICY);
+  await agent.whenIdle();
+  assert.equal(agent.status().reconciles - before, 1, 'one reconcile for 31 events');
+  assert.equal(table.transactions.length, 2);
+  assert.equal(table.transactions[1]?.op, 'apply');
+  assert.doesNotMatch(table.transactions[1]?.text ?? '', /delete table/);
+});
+
+test('a label change is a small delta against the last applied table; a change that does not matter is no transaction', async (t) => {
+  const { store, table, agent } = setup(t);
+  seed(store);
+  store.create(DEMO_POLICY);
+  agent.start();
+  await agent.whenIdle();
+  relabel(store, 'client', { app: 'client' });
+  await agent.whenIdle();
+  assert.equal(table.transactions.length, 2);
+  const d = table.transactions[1];
+  assert.equal(d?.op, 'apply');
+  const lines = (d?.text ?? '').trim().split('\n');
+  assert.ok(lines.length <= 6, `small delta, got:\n${d?.text}`);
+  assert.ok(lines.every((l) => /^(add|delete) element inet palisade /.test(l)), `only element changes:\n${d?.text}`);
+  assert.equal(agent.status().lastApply?.mode, 'delta');
+  // An annotation is no input of the policy decision: a reconcile, but no transaction.
+  const p = store.get(POD, 'client', 'demo');
+  store.update({ ...p, metadata: { ...p.metadata, annotations: { note: 'x' } } });
+  await agent.whenIdle();
+  assert.equal(table.transactions.length, 2);
+  assert.equal(agent.status().lastApply?.mode, 'none');
+});
+
+test('a failed delta is retried, after a backoff, as a full replace; readiness follows the last apply', async (t) => {
+  const { store, table, agent, registry } = setup(t);
+  seed(store);
+  agent.start();
+  await agent.whenIdle();
+  table.failNext(2);
+  store.create(DEMO_POLICY);
+  await until(() => agent.status().consecutiveErrors === 1, 'the first failure');
+  assert.equal(agent.status().ready, false);
+  await until(() => table.transactions.length === 2, 'the retry that succeeds');
+  assert.equal(table.transactions[1]?.op, 'replace', 'after a failure the kernel state is unknown: replace');
+  await agent.whenIdle();
+  assert.equal(agent.status().ready, true);
+  assert.equal(agent.status().consecutiveErrors, 0);
+  const text = await registry.metrics();
+  assert.match(text, /^palisade_apply_errors_total 2$/m);
+  assert.match(text, /^palisade_reconciles_total\{result="error"\} 2$/m);
+});
+
+test('repeated failures back off exponentially, capped', async (t) => {
+  const timers = manualTimers();
+  const store = memoryStore();
+  seed(store);
+  const table = fakeTable();
+  table.failNext(100);
+  const { agent } = setup(t, { store, table, timers, retry: { baseMs: 10, maxMs: 40 } });
+  agent.start();
+  const delays: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    timers.fireAll();
+    await until(() => timers.pending().length === 1, `retry ${i + 1} armed`);
+    delays.push(...timers.pending());
+  }
+  assert.deepEqual(delays, [10, 20, 40, 40, 40]);
+  assert.equal(table.transactions.length, 0);
+  assert.equal(agent.status().consecutiveErrors, 5);
+});
+
+test('restart after a crash: the old table stays until the new agent replaces it in one transaction; stop() leaves it', async (t) => {
+  const store = memoryStore();
+  seed(store);
+  store.create(DEMO_POLICY);
+  const table = fakeTable();
+  const first = setup(t, { store, table });
+  first.agent.start();
+  await first.agent.whenIdle();
+  const applied = first.agent.applied();
+  await first.agent.stop();
+  assert.equal(table.transactions.length, 1, 'stop() sends nothing: no delete, no flush');
+  const second = setup(t, { store, table });
+  second.agent.start();
+  await second.agent.whenIdle();
+  assert.equal(table.transactions.length, 2);
+  assert.equal(table.transactions[1]?.op, 'replace', 'the new agent does not know the kernel: its first apply replaces');
+  assert.equal(table.transactions[1]?.text, table.transactions[0]?.text, 'same objects, same table');
+  assert.deepEqual(second.agent.applied()?.local, applied?.local);
+  relabel(store, 'client', { app: 'client' });
+  await second.agent.whenIdle();
+  assert.equal(table.transactions[2]?.op, 'apply', 'then deltas again');
+});
+
+const WIDGET: ResourceType = { group: 'example.io', version: 'v1', resource: 'fqdnpolicies', kind: 'FqdnPolicy', singular: 'fqdnpolicy', namespaced: true, statusSubresource: false };
+
+/** A stand-in dialect with the parts no dataplane enforces: an FQDN peer and L7 rules (Cilium has both). */
+const fqdnHandler: KindHandler = {
+  apiVersion: 'example.io/v1', kind: 'FqdnPolicy',
+  decode(obj) {
+    const meta = obj['metadata'] as { name: string; namespace: string };
+    const staged = (obj['spec'] as { staged?: boolean } | undefined)?.staged === true;
+    const p = irPolicy({
+      apiVersion: 'example.io/v1', kind: 'FqdnPolicy', namespace: meta.namespace, name: meta.name, pods: { app: 'client' }, staged,
+      egress: [{ peers: [fqdnPeer('*.example.com')] }, { peers: null, l7: { protocol: 'http', summary: 'GET /' } }],
+    });
+    return { name: meta.name, namespace: meta.namespace, objects: [{ type: 'policy', policy: p }] };
+  },
+};
+
+test('what cannot be enforced is reported on the object (annotation) and logged, and cleared once fixed', async (t) => {
+  const store = memoryStore({ registry: new ResourceRegistry([...CORE_RESOURCES, WIDGET]) });
+  seed(store);
+  const { agent, logger } = setup(t, { store, handlers: handlerTable([...KIND_HANDLERS, fqdnHandler]), source: embeddedStoreSource(store, { handlers: handlerTable([...KIND_HANDLERS, fqdnHandler]) }) });
+  // No admission in this store: an invalid policy gets stored, as it can on a real cluster whose checks are laxer than ours.
+  store.create({ ...DEMO_POLICY, metadata: { name: 'bad', namespace: 'demo' }, spec: { podSelector: {}, ingress: [{ ports: [{ endPort: 90 }] }] } });
+  store.create({ apiVersion: 'example.io/v1', kind: 'FqdnPolicy', metadata: { name: 'web', namespace: 'demo' }, spec: {} });
+  store.create({ apiVersion: 'example.io/v1', kind: 'FqdnPolicy', metadata: { name: 'trial', namespace: 'demo' }, spec: { staged: true } });
+  store.create(DEMO_POLICY);
+  agent.start();
+  await agent.whenIdle();
+  const report = (ref: typeof NETPOL | ResourceType, name: string): unknown => {
+    const v = store.get(ref, name, 'demo').metadata.annotations?.[ENFORCEMENT_ANNOTATION];
+    return v === undefined ? undefined : JSON.parse(v);
+  };
+  const bad = report(NETPOL, 'bad') as { state: string; messages: string[] };
+  assert.equal(bad.state, 'Rejected');
+  assert.match(bad.messages.join('\n'), /spec\.ingress\[0\]\.ports\[0\]/);
+  const web = report(WIDGET, 'web') as { state: string; messages: string[] };
+  assert.equal(web.state, 'Partial');
+  assert.equal(web.messages.length, 2);
+  assert.match(web.messages.join('\n'), /FQDN/);
+  assert.match(web.messages.join('\n'), /L7|not enforced/);
+  assert.equal((report(WIDGET, 'trial') as { state: string }).state, 'NotEnforced');
+  assert.equal(report(NETPOL, 'demo-policy'), undefined, 'an enforceable policy gets no annotation');
+  assert.ok(logger.records.some((r) => r.level === 'warn' && r.msg.includes('NetworkPolicy demo/bad: Rejected')));
+  const reconciles = agent.status().reconciles;
+  await agent.whenIdle();
+  assert.ok(agent.status().reconciles - reconciles <= 1, 'the agent\'s own writes settle');
+
+  const fixed = store.get(NETPOL, 'bad', 'demo');
+  store.update({ ...fixed, spec: { podSelector: {}, ingress: [{ ports: [{ port: 80, endPort: 90 }] }] } });
+  await agent.whenIdle();
+  assert.equal(report(NETPOL, 'bad'), undefined, 'cleared once the policy is valid');
+});
+
+test('metrics: policies, rules, set elements, apply latency, reconciles, last apply, drops per policy from the kernel counters', async (t) => {
+  const { store, table, agent, registry } = setup(t);
+  seed(store);
+  store.create(DEMO_POLICY);
+  agent.start();
+  await agent.whenIdle();
+  const drop = agent.applied()?.dropTargets.find((d) => d.key.endsWith('/demo/demo-policy'));
+  assert.ok(drop !== undefined, 'the deny policy has a drop chain');
+  table.counters.set(`drop_${drop.index}`, { packets: 7, bytes: 420 });
+  const text = await registry.metrics();
+  assert.match(text, /^palisade_policies 1$/m);
+  assert.match(text, /^palisade_rules \d+$/m);
+  assert.match(text, /^palisade_set_elements\{set="local4"\} 2$/m, 'the two pods of node n1');
+  assert.match(text, /^palisade_set_elements\{set="addr4"\} 3$/m);
+  assert.match(text, /^palisade_apply_duration_seconds_count\{mode="replace"\} 1$/m);
+  assert.match(text, /^palisade_reconciles_total\{result="ok"\} 1$/m);
+  assert.match(text, /^palisade_last_apply_timestamp_seconds \d+/m);
+  assert.match(text, /^palisade_policy_drops_total\{policy="networking.k8s.io\/v1\/NetworkPolicy\/demo\/demo-policy"\} 7$/m);
+});

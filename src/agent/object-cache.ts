@@ -1,0 +1,46 @@
+// The agent's copy of the cluster's objects, per resource, fed by an ObjectSource: a
+// replace swaps a resource's whole list, events change one object. `version` counts the
+// changes, so the agent knows whether anything happened since it last built the model.
+import type { SourceEvent, SourceObject } from '../sources/object-source.ts';
+
+function objectKey(o: SourceObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+export class ObjectCache {
+  readonly #resources = new Map<string, Map<string, SourceObject>>();
+  #version = 0;
+
+  get version(): number {
+    return this.#version;
+  }
+
+  replace(resource: string, objects: readonly SourceObject[]): void {
+    this.#resources.set(resource, new Map(objects.map((o) => [objectKey(o), o])));
+    this.#version++;
+  }
+
+  apply(ev: SourceEvent): void {
+    let bucket = this.#resources.get(ev.resource);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.#resources.set(ev.resource, bucket);
+    }
+    if (ev.type === 'DELETED') bucket.delete(objectKey(ev.object));
+    else bucket.set(objectKey(ev.object), ev.object);
+    this.#version++;
+  }
+
+  /** Every object, resources in the order they first arrived (buildSnapshot sorts what it builds). */
+  objects(): SourceObject[] {
+    const out: SourceObject[] = [];
+    for (const bucket of this.#resources.values()) for (const o of bucket.values()) out.push(o);
+    return out;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const bucket of this.#resources.values()) n += bucket.size;
+    return n;
+  }
+}
