@@ -15,6 +15,17 @@ import { registerExplain } from './commands/explain.ts';
 import { registerMatrix } from './commands/matrix.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerVersion, VERSION } from './commands/version.ts';
+import { registerApply } from './commands/apply.ts';
+import { registerCreate } from './commands/create.ts';
+import { registerDelete } from './commands/delete.ts';
+import { registerDescribe } from './commands/describe.ts';
+import { registerExec } from './commands/exec.ts';
+import { registerGet } from './commands/get.ts';
+import { registerLabel } from './commands/label.ts';
+import { registerProbe } from './commands/probe.ts';
+import { registerRun } from './commands/run.ts';
+import { registerUp } from './commands/up.ts';
+import { registerDown } from './commands/down.ts';
 
 export type { CliIo } from './cli-io.ts';
 
@@ -49,6 +60,17 @@ export function buildProgram(ctx: CommandContext): Command {
   registerExplain(program, ctx);
   registerDiff(program, ctx);
   registerDataplane(program, ctx);
+  registerCreate(program, ctx);
+  registerRun(program, ctx);
+  registerApply(program, ctx);
+  registerGet(program, ctx);
+  registerDescribe(program, ctx);
+  registerLabel(program, ctx);
+  registerDelete(program, ctx);
+  registerExec(program, ctx);
+  registerProbe(program, ctx);
+  registerUp(program, ctx);
+  registerDown(program, ctx);
   registerVersion(program, ctx);
   return program;
 }

@@ -1,0 +1,55 @@
+// `palisade describe TYPE NAME... [-n NS]`: kubectl's describe text for pods, network
+// policies, namespaces and nodes of the running `palisade up`. A NetworkPolicy is also
+// read by Palisade's engine and explained in plain words under `Palisade:`.
+import type { Command } from 'commander';
+import { buildSnapshot } from '../../api/snapshot.ts';
+import { describePolicy } from '../../engine/describe.ts';
+import { CliError } from '../cli-error.ts';
+import type { CommandContext } from '../command-context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { describeNamespace, describeNetworkPolicy, describeNode, describePod } from '../format/describe-text.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import type { ConnectionFlags } from '../kube/palisade-home.ts';
+import { parseResourceArgs, resourcePath } from '../kube/resources.ts';
+import { addConnectionOptions, addNamespaceOption, connect, namespaceOf, runVerb } from '../kube/verb-runner.ts';
+
+interface DescribeOptions extends ConnectionFlags {
+  readonly namespace?: string;
+}
+
+/** The engine's plain-words description of a policy object (empty when it cannot read it). */
+export function explainPolicyObject(object: unknown): string[] {
+  const snapshot = buildSnapshot([{ source: 'server', index: 0, object }]);
+  return snapshot.policies.policies.flatMap((p) => describePolicy(p));
+}
+
+export async function runDescribe(words: readonly string[], opts: DescribeOptions, client: KubeClient, ctx: CommandContext): Promise<number> {
+  const refs = parseResourceArgs(words, (m) => new CliError(m));
+  if (refs.length === 0) throw new CliError('you must specify the name of the resource to describe');
+  const texts: string[] = [];
+  for (const r of refs) {
+    const render = r.info.kind === 'Pod' ? describePod
+      : r.info.kind === 'Namespace' ? describeNamespace
+        : r.info.kind === 'Node' ? describeNode
+          : r.info.kind === 'NetworkPolicy' ? (o: unknown): string => describeNetworkPolicy(o, explainPolicyObject(o))
+            : undefined;
+    if (render === undefined) throw new CliError(`describe supports pods, networkpolicies, namespaces and nodes, not ${r.info.resource}`);
+    const object = await client.request('GET', resourcePath(r.info, r.info.namespaced ? namespaceOf(opts, client) : undefined, r.name));
+    texts.push(render(object));
+  }
+  // kubectl separates several descriptions by an empty line.
+  ctx.io.stdout.write(texts.join('\n\n'));
+  return EXIT.ok;
+}
+
+export function registerDescribe(program: Command, ctx: CommandContext): void {
+  const cmd = program.command('describe')
+    .summary('show details of a pod, network policy, namespace or node of the running palisade')
+    .description('Print kubectl\'s description of objects of the embedded API server. For a NetworkPolicy,\n'
+      + 'Palisade adds what the policy means in plain words (as `palisade explain` says it).')
+    .argument('<args...>', 'TYPE NAME... or TYPE/NAME... (pod, networkpolicy, namespace, node)');
+  addNamespaceOption(cmd);
+  addConnectionOptions(cmd)
+    .addHelpText('after', '\nExit codes: 0 described, 1 error from the server (e.g. NotFound) or palisade not running, 2 usage error.')
+    .action(async (words: string[], opts: DescribeOptions) => runVerb(ctx, async () => runDescribe(words, opts, await connect(opts, ctx.io), ctx)));
+}

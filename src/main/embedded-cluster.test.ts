@@ -1,0 +1,60 @@
+// The embedded default wired end to end in one process (root only): Node objects for the
+// lab's nodes, a pod created in the store runs in the lab and is reported Running, a
+// restart after an unclean stop (lab left behind, as after a crash) reuses the lab and
+// adopts the running pod with its address, serving writes a 0600 kubeconfig, and
+// stop({ destroy }) leaves no namespace behind.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertNoNetnsLeft, labSkipReason } from '../lab/test-support.ts';
+import { destroyLab } from '../lab/topology.ts';
+import { startEmbeddedCluster } from './embedded-cluster.ts';
+
+const skip = await labSkipReason();
+const POD = { group: '', version: 'v1', resource: 'pods' } as const;
+const NODE = { group: '', version: 'v1', resource: 'nodes' } as const;
+
+describe('embedded cluster', { skip }, () => {
+  it('runs store pods in the lab, survives a restart, and cleans up', async (t) => {
+    const home = mkdtempSync(join(tmpdir(), 'palisade-embedded-'));
+    let prefix = 'pl-never-';
+    t.after(async () => {
+      await destroyLab(join(home, 'lab'));
+      await assertNoNetnsLeft(prefix);
+      rmSync(home, { recursive: true, force: true });
+    });
+
+    const first = await startEmbeddedCluster({ home, nodes: 2, serve: true });
+    prefix = first.lab?.prefix ?? prefix;
+    assert.equal(first.enforced, true);
+    assert.deepEqual(first.store.list(NODE).items.map((n) => n.metadata.name), ['node-0', 'node-1']);
+    assert.equal(statSync(first.kubeconfigPath ?? '').mode & 0o777, 0o600);
+    first.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    first.store.create({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'demo', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'agnhost', ports: [{ containerPort: 80 }] }] },
+    });
+    await first.waitForConvergence({ timeoutMs: 30_000 });
+    const pod = first.store.get(POD, 'web', 'demo') as { spec: { nodeName?: string }; status: { phase: string; podIP: string; hostIP: string } };
+    assert.equal(pod.status.phase, 'Running');
+    assert.equal(pod.spec.nodeName, 'node-0');
+    const labPod = first.lab?.pod('demo/web');
+    assert.equal(pod.status.podIP, labPod?.ipv4);
+    assert.equal(pod.status.hostIP, first.lab?.nodes[0]?.ipv4);
+    // Every agent applied a table that knows the pod.
+    assert.equal(first.agents.length, 2);
+    assert.ok(first.agents.every((a) => a.status().ready));
+    await first.stop({ destroy: false });
+
+    // Like the restart after a crash: the lab is still there and is reused; the pod is adopted as is.
+    const second = await startEmbeddedCluster({ home, nodes: 2 });
+    assert.equal(second.lab?.id, first.lab?.id);
+    await second.waitForConvergence({ timeoutMs: 30_000 });
+    assert.equal(second.lab?.pod('demo/web').process?.pid, labPod?.process?.pid);
+    assert.equal((second.store.get(POD, 'web', 'demo') as { status: { podIP: string } }).status.podIP, labPod?.ipv4);
+    await second.stop({ destroy: true });
+    await assertNoNetnsLeft(prefix);
+  });
+});
