@@ -1,0 +1,283 @@
+// `npm run bench:dataplane` (root): the dataplane benchmark of issue 3, on a two-node lab
+// with real pods and real traffic. Parts (--parts): rate (new connections/s through the
+// node with no table, an empty table and the big table), load (full atomic load of the
+// big table, element and rule counts), latency (policy change → rules live), pod (one-pod
+// change at several cluster sizes, by phase). Progress goes to stderr, the report to
+// stdout; --json FILE writes the figures. Without root it says so and exits 0.
+// The lab is always destroyed (finally, SIGINT, SIGTERM); Ctrl-C during a long plan takes
+// effect when that plan returns (it is synchronous JavaScript).
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { plan } from '../src/dataplane/plan.ts';
+import { renderRuleset } from '../src/dataplane/render.ts';
+import type { Ruleset } from '../src/dataplane/ruleset.ts';
+import { labSupport, listNetns } from '../src/lab/netns.ts';
+import { ArgsError, parseBenchArgs, USAGE } from './bench-dataplane/args.ts';
+import type { BenchOptions } from './bench-dataplane/args.ts';
+import type { ClusterSpec } from './bench-dataplane/bench-cluster.ts';
+import { createBenchLab, destroyBenchLab, loadTable } from './bench-dataplane/bench-lab.ts';
+import type { BenchLab } from './bench-dataplane/bench-lab.ts';
+import type { ChangeTiming, PathState } from './bench-dataplane/change-path.ts';
+import { topFunctions } from './bench-dataplane/cpu-profile.ts';
+import type { CpuProfile, FunctionCost } from './bench-dataplane/cpu-profile.ts';
+import { judgePodChange, judgePolicyLatency, judgeRate, judgeRules, rateRows } from './bench-dataplane/goals.ts';
+import { runLatencyPart } from './bench-dataplane/latency-part.ts';
+import type { LatencyPartResult } from './bench-dataplane/latency-part.ts';
+import { elementCounts, runLoadPart } from './bench-dataplane/load-part.ts';
+import type { LoadPartResult } from './bench-dataplane/load-part.ts';
+import { runPodSize } from './bench-dataplane/pod-part.ts';
+import { runRatePart } from './bench-dataplane/rate-part.ts';
+import type { RateSample } from './bench-dataplane/rate-part.ts';
+import { fmtMs, formatChanges, formatRate } from './bench-dataplane/report.ts';
+import { buildModel, planInWorker } from './bench-dataplane/scenario.ts';
+import type { BuiltModel, PlannedNode } from './bench-dataplane/scenario.ts';
+import type { GoalVerdict } from './bench/report.ts';
+import { formatGoals } from './bench/report.ts';
+
+const log = (m: string): void => {
+  process.stderr.write(`${m}\n`);
+};
+
+let options: BenchOptions;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof ArgsError)) throw e;
+  process.stderr.write(`bench-dataplane: ${e.problems.join('\n  ')}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+  process.stdout.write('bench:dataplane skipped: needs root (network namespaces and nftables; run as root on Linux)\n');
+  process.exit(0);
+}
+const support = await labSupport();
+if (!support.ok) {
+  process.stdout.write(`bench:dataplane skipped: the lab cannot run here: ${support.reasons.join('; ')}\n`);
+  process.exit(0);
+}
+
+interface PodSizeReport {
+  readonly pods: number;
+  readonly policies: number;
+  readonly elements: number;
+  readonly initialPlanMs: number;
+  readonly initialLoadMs: number;
+  readonly timings: readonly ChangeTiming[];
+  readonly stoppedByBudget: boolean;
+}
+
+interface Results {
+  bigSpec?: ClusterSpec;
+  bigPlans?: Array<{ node: string; planMs: number; buildMs: PlannedNode['buildMs']; elements: number }>;
+  rate?: RateSample[];
+  load?: LoadPartResult;
+  latency?: Omit<LatencyPartResult, 'state'>;
+  pod?: PodSizeReport[];
+  profile?: { file: string; top: FunctionCost[] };
+  notes: string[];
+}
+
+const o = options;
+const started = performance.now();
+const loadBefore = loadavg()[0] ?? 0;
+const results: Results = { notes: [] };
+const needBig = o.parts.includes('rate') || o.parts.includes('load') || o.parts.includes('latency') || (o.parts.includes('pod') && o.podSizes.includes(o.pods));
+const bigSpec: ClusterSpec = { pods: o.pods, policies: o.policies, namespaces: o.namespaces, seed: o.seed, localPods: o.localPods, benchPolicies: true };
+
+let bench: BenchLab | undefined;
+let cleaning: Promise<void> | undefined;
+const cleanup = (): Promise<void> => {
+  cleaning ??= bench === undefined ? Promise.resolve() : destroyBenchLab(bench).catch((e: unknown) => log(`could not destroy the lab: ${(e as Error).message}`));
+  return cleaning;
+};
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: destroying the lab`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+function emptySpec(): ClusterSpec {
+  return { pods: 0, policies: 0, namespaces: 0, seed: o.seed, localPods: 0, benchPolicies: false };
+}
+
+async function profiled<T>(enabled: boolean, work: () => Promise<T>): Promise<{ value: T; profile?: CpuProfile }> {
+  if (!enabled) return { value: await work() };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  try {
+    const value = await work();
+    const { profile } = await session.post('Profiler.stop');
+    return { value, profile: profile as unknown as CpuProfile };
+  } finally {
+    session.disconnect();
+  }
+}
+
+try {
+  const b = await createBenchLab(log);
+  bench = b;
+  results.notes.push(...b.notes);
+  const [n0, n1] = b.nodes;
+  if (n0 === undefined || n1 === undefined) throw new Error('lab without two nodes');
+  const netns0 = b.nodeNetns.get(n0.name) ?? '';
+
+  // The empty (0-policy) tables are small: plan them here.
+  const emptyModel = buildModel(emptySpec(), b.nodes, b.endpoints);
+  const emptyPlans = new Map(b.nodes.map((n) => [n.name, plan(emptyModel.compiled, { node: n.name })]));
+
+  // The big tables: one worker per lab node in parallel; the main thread builds the model
+  // the latency and pod parts change.
+  let bigPlans: PlannedNode[] = [];
+  let bigModel: BuiltModel | undefined;
+  if (needBig) {
+    results.bigSpec = bigSpec;
+    const nodesToPlan = o.parts.includes('rate') ? [n0.name, n1.name] : [n0.name];
+    log(`planning the big table (${o.pods} pods, ${o.policies} policies, ${o.localPods} synthetic pods per lab node) for ${nodesToPlan.join(', ')} in worker threads...`);
+    const t0 = performance.now();
+    const jobs = nodesToPlan.map((node) => planInWorker({ spec: bigSpec, nodes: b.nodes, endpoints: b.endpoints, node }));
+    if (o.parts.includes('latency') || o.parts.includes('pod')) bigModel = buildModel(bigSpec, b.nodes, b.endpoints);
+    bigPlans = await Promise.all(jobs);
+    results.bigPlans = bigPlans.map((p) => ({ node: p.node, planMs: p.planMs, buildMs: p.buildMs, elements: elementCounts(p.ruleset).total }));
+    for (const p of bigPlans) log(`  ${p.node}: plan ${fmtMs(p.planMs)} (generate ${fmtMs(p.buildMs.generate)}, snapshot ${fmtMs(p.buildMs.snapshot)}, compile ${fmtMs(p.buildMs.compile)}), ${elementCounts(p.ruleset).total} elements`);
+    log(`  both done after ${fmtMs(performance.now() - t0)}`);
+  }
+  const big0 = bigPlans.find((p) => p.node === n0.name)?.ruleset;
+
+  if (o.parts.includes('rate')) {
+    log('rate: new connections per second...');
+    const texts = (rs: ReadonlyMap<string, Ruleset>): Map<string, string> => new Map([...rs].map(([n, r]) => [n, renderRuleset(r)]));
+    results.rate = await runRatePart(b, o, {
+      none: undefined,
+      empty: texts(emptyPlans),
+      big: texts(new Map(bigPlans.map((p) => [p.node, p.ruleset]))),
+    }, log);
+  }
+
+  if (o.parts.includes('load') && big0 !== undefined) {
+    log('load: full load of the big table...');
+    const empty0 = emptyPlans.get(n0.name);
+    if (empty0 === undefined) throw new Error('no empty plan for node-0');
+    results.load = await runLoadPart(netns0, big0, empty0, 3, log);
+  }
+
+  let latencyEnd: PathState | undefined;
+  if (o.parts.includes('latency') && big0 !== undefined && bigModel !== undefined) {
+    if (!o.parts.includes('load')) await loadTable(netns0, renderRuleset(big0));
+    const via = o.via === 'agent' ? 'direct (the agent path is not wired in this benchmark yet)' : 'direct';
+    if (o.via === 'agent') results.notes.push('--via agent: not wired; measured plan→delta→apply directly');
+    log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s), ${via}...`);
+    const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: big0 };
+    const r = await runLatencyPart(b, start, o.changes, o.latencyBudget, log);
+    latencyEnd = r.state;
+    results.latency = { timings: r.timings, stoppedByBudget: r.stoppedByBudget, trafficMismatches: r.trafficMismatches };
+  }
+
+  if (o.parts.includes('pod')) {
+    results.pod = [];
+    const largest = Math.max(...o.podSizes);
+    for (const size of o.podSizes) {
+      let start: PathState;
+      let policies: number;
+      let initialPlanMs = Number.NaN;
+      let initialLoadMs = Number.NaN;
+      if (size === o.pods && bigModel !== undefined && big0 !== undefined) {
+        // The big cluster: its table is already planned (and loaded, by an earlier part).
+        start = latencyEnd ?? { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: big0 };
+        initialPlanMs = bigPlans.find((p) => p.node === n0.name)?.planMs ?? Number.NaN;
+        initialLoadMs = await loadTable(netns0, renderRuleset(start.applied));
+        policies = bigModel.cluster.policies;
+      } else {
+        const spec: ClusterSpec = { ...bigSpec, pods: size, policies: Math.round((size * o.policies) / o.pods), namespaces: Math.max(10, Math.round((size * o.namespaces) / o.pods)) };
+        log(`pod: building the ${size}-pod cluster (${spec.policies} policies)...`);
+        const m = buildModel(spec, b.nodes, b.endpoints);
+        const t0 = performance.now();
+        const r0 = plan(m.compiled, { node: n0.name });
+        initialPlanMs = performance.now() - t0;
+        initialLoadMs = await loadTable(netns0, renderRuleset(r0));
+        start = { node: n0.name, netns: netns0, cluster: m.snapshot.cluster, policies: m.snapshot.policies, applied: r0 };
+        policies = m.cluster.policies;
+      }
+      log(`pod: ${size} pods: up to ${o.podChanges} one-pod changes (budget ${o.podBudget} s; initial plan ${fmtMs(initialPlanMs)})...`);
+      const prof = o.cpuProf && size === largest;
+      const { value: r, profile } = await profiled(prof, () => runPodSize(start, o.podChanges, o.podBudget));
+      if (profile !== undefined) {
+        const file = join(process.cwd(), `bench-dataplane-pod-${size}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        results.profile = { file, top: topFunctions(profile, 15, `${process.cwd()}/`) };
+      }
+      results.pod.push({ pods: size, policies, elements: elementCounts(r.state.applied).total, initialPlanMs, initialLoadMs, timings: r.timings, stoppedByBudget: r.stoppedByBudget });
+      for (const [i, t] of r.timings.entries()) log(`  change ${i + 1}: ${fmtMs(t.totalMs)} (plan ${fmtMs(t.phases.plan)}, compile ${fmtMs(t.phases.compile)}, ${t.full ? 'full' : `${t.changes} element changes`})`);
+    }
+  }
+} finally {
+  await cleanup();
+  const left = bench === undefined ? [] : (await listNetns()).filter((n) => n.startsWith(bench?.lab.prefix ?? '\u0000'));
+  if (left.length > 0) {
+    log(`WARNING: lab namespaces left behind: ${left.join(', ')}`);
+    results.notes.push(`lab namespaces left behind: ${left.join(', ')}`);
+  }
+}
+
+// ---- report ----
+const goals: GoalVerdict[] = [];
+const out: string[] = [];
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
+out.push(`Palisade dataplane benchmark: ${machine}`);
+if (results.bigSpec !== undefined) {
+  out.push(`big cluster: ${o.pods} synthetic pods (model only), ${o.policies} NetworkPolicies, ${o.namespaces} namespaces, ${o.localPods} synthetic pods per lab node; + 3 real lab pods and 3 bench policies`);
+  for (const p of results.bigPlans ?? []) out.push(`  ${p.node}: ${p.elements} set elements; generate ${fmtMs(p.buildMs.generate)}, buildSnapshot ${fmtMs(p.buildMs.snapshot)}, compile ${fmtMs(p.buildMs.compile)}, plan ${fmtMs(p.planMs)} (worker thread)`);
+}
+if (results.rate !== undefined) {
+  const rows = rateRows(results.rate);
+  out.push('', `1. new-connection rate (${o.duration} s runs x ${o.reps}, interleaved; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow)`, formatRate(rows));
+  goals.push(...judgeRate(rows));
+}
+if (results.load !== undefined) {
+  const l = results.load;
+  out.push('', '2. full load of the big table (node-0)');
+  out.push(`   render ${fmtMs(l.renderMs)} (${l.textMB.toFixed(1)} MB of nft text); nft -f: ${l.loadMs.map(fmtMs).join(', ')} (first into an empty namespace, then atomic replaces)`);
+  out.push(`   elements: ${l.totalElements} = ${Object.entries(l.elements).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  out.push(`   rules: ${l.rules.fixed} in the fixed chains (0-policy table: ${l.emptyRules.fixed}); ${l.rules.dropChains} in ${l.rules.dropTargets} per-policy drop chains (counter, log, drop: reached only by a drop verdict)`);
+  out.push(`   readback (nft -j list table) ${fmtMs(l.readbackMs)}: ${l.readbackProblems.length === 0 ? 'the kernel holds exactly the planned element counts and chains' : l.readbackProblems.slice(0, 5).join('; ')}`);
+  goals.push(judgeRules(l.rules.fixed, l.emptyRules.fixed, l.totalElements));
+  goals.push({ goal: 'big table has >= 100,000 set elements', met: l.totalElements >= 100_000, detail: `${l.totalElements}` });
+}
+if (results.latency !== undefined) {
+  const lt = results.latency;
+  out.push('', '3. policy change -> rules live (node-0, big cluster; convert → compile → plan → delta → nft apply, measured directly)');
+  out.push(formatChanges([{ label: 'policy change', timings: lt.timings }]));
+  if (lt.stoppedByBudget) out.push(`   stopped by the time budget (--latency-budget ${o.latencyBudget} s) after ${lt.timings.length} changes`);
+  goals.push(judgePolicyLatency(lt.timings.map((t) => t.totalMs), lt.trafficMismatches.length, 'direct path'));
+  for (const m of lt.trafficMismatches) out.push(`   MISMATCH ${m}`);
+}
+if (results.pod !== undefined) {
+  out.push('', '4. one-pod change (add / relabel / remove a pod on another node), whole path by phase');
+  out.push(formatChanges(results.pod.map((z) => ({ label: `${z.pods} pods, ${z.policies} pol, ${z.elements} el`, timings: z.timings }))));
+  for (const z of results.pod) {
+    out.push(`   ${z.pods} pods: initial plan ${fmtMs(z.initialPlanMs)}, full load ${fmtMs(z.initialLoadMs)}${z.stoppedByBudget ? `; stopped by the budget (--pod-budget ${o.podBudget} s) after ${z.timings.length} changes` : ''}`);
+  }
+  goals.push(...judgePodChange(results.pod.map((z) => ({ pods: z.pods, samplesMs: z.timings.map((t) => t.totalMs) }))));
+}
+if (results.profile !== undefined) {
+  out.push('', `CPU profile of the one-pod changes at the largest size (${results.profile.file}); self / total ms:`);
+  for (const f of results.profile.top) out.push(`   ${f.selfMs.toFixed(0).padStart(8)} ${f.totalMs.toFixed(0).padStart(8)}  ${f.fn}`);
+}
+if (results.notes.length > 0) out.push('', 'notes:', ...results.notes.map((n) => `  ${n}`));
+out.push('', 'goals:', formatGoals(goals));
+const totalSeconds = (performance.now() - started) / 1000;
+out.push('', `total ${totalSeconds.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (other work on the machine skews figures)`, '');
+process.stdout.write(out.join('\n'));
+if (o.json !== undefined) {
+  writeFileSync(o.json, `${JSON.stringify({ machine, options: o, results, goals, totalSeconds }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+}

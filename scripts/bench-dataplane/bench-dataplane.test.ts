@@ -1,0 +1,135 @@
+// The pure parts of the dataplane benchmark: argument parsing, statistics, goal verdicts,
+// scenario interleaving, the pod-change cycle and the CPU-profile summary.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ArgsError, DEFAULTS, parseBenchArgs, parseCount } from './args.ts';
+import { topFunctions } from './cpu-profile.ts';
+import type { CpuProfile } from './cpu-profile.ts';
+import { judgePodChange, judgePolicyLatency, judgeRate, judgeRules, rateRows } from './goals.ts';
+import type { RateInput } from './goals.ts';
+import { podChange } from './pod-part.ts';
+import { scenarioOrder } from './rate-part.ts';
+import { median, summarizeLatency, summarizeRuns } from './stats.ts';
+import type { Pod } from '../../src/model/cluster.ts';
+
+test('parseCount reads plain, underscored and k/M suffixed counts', () => {
+  const cases: Array<[string, number | undefined]> = [['100', 100], ['1_000', 1000], ['10k', 10_000], ['1.5k', 1500], ['2M', 2_000_000], ['x', undefined], ['-1', undefined], ['', undefined]];
+  for (const [text, want] of cases) assert.equal(parseCount(text), want, text);
+});
+
+test('parseBenchArgs: defaults, parts in canonical order, sizes sorted', () => {
+  assert.deepEqual(parseBenchArgs([]), DEFAULTS);
+  const o = parseBenchArgs(['--parts', 'pod,rate', '--pod-sizes', '10k,1k,1k', '--protocols', 'udp', '--json', 'x.json', '--cpu-prof', '--via', 'direct']);
+  assert.deepEqual(o.parts, ['rate', 'pod']);
+  assert.deepEqual(o.podSizes, [1000, 10_000]);
+  assert.deepEqual(o.protocols, ['udp']);
+  assert.equal(o.json, 'x.json');
+  assert.equal(o.cpuProf, true);
+  assert.equal(o.via, 'direct');
+});
+
+test('parseBenchArgs reports every problem at once', () => {
+  try {
+    parseBenchArgs(['--parts', 'rate,bogus', '--reps', '0', '--via', 'kernel']);
+    assert.fail('should throw');
+  } catch (e) {
+    assert.ok(e instanceof ArgsError);
+    assert.equal(e.problems.length, 3, e.problems.join('; '));
+    assert.match(e.problems.join('\n'), /bogus/);
+    assert.match(e.problems.join('\n'), /--reps/);
+    assert.match(e.problems.join('\n'), /--via/);
+  }
+  assert.throws(() => parseBenchArgs(['--nope']), ArgsError);
+  assert.throws(() => parseBenchArgs(['--pods', '100', '--namespaces', '200']), /fewer than --pods/);
+});
+
+test('median and run summaries', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 2, 3]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+  const s = summarizeRuns([90, 100, 110]);
+  assert.deepEqual({ ...s, spread: Number(s.spread.toFixed(3)) }, { n: 3, median: 100, min: 90, max: 110, spread: 0.2 });
+});
+
+test('latency percentiles are nearest-rank', () => {
+  const samples = Array.from({ length: 200 }, (_, i) => i + 1); // 1..200
+  const s = summarizeLatency(samples);
+  assert.equal(s.p50, 100);
+  assert.equal(s.p90, 180);
+  assert.equal(s.p99, 198);
+  assert.equal(s.max, 200);
+  assert.equal(summarizeLatency([5]).p99, 5);
+});
+
+test('scenario order rotates so every scenario leads once in three repetitions', () => {
+  assert.deepEqual(scenarioOrder(0), ['none', 'empty', 'big']);
+  assert.deepEqual(scenarioOrder(1), ['empty', 'big', 'none']);
+  assert.deepEqual(scenarioOrder(2), ['big', 'none', 'empty']);
+  assert.deepEqual(scenarioOrder(3), scenarioOrder(0));
+});
+
+test('rate goal: big-table median >= 95% of the no-table median, and no failed connections', () => {
+  const sample = (scenario: string, rate: number, failed = 0): RateInput => ({ scenario, placement: 'same-node', protocol: 'tcp', rate, failed });
+  const cases: Array<{ name: string; samples: RateInput[]; met: boolean }> = [
+    { name: 'equal', samples: [sample('none', 1000), sample('big', 1000)], met: true },
+    { name: 'exactly 95%', samples: [sample('none', 1000), sample('big', 950)], met: true },
+    { name: 'below', samples: [sample('none', 1000), sample('big', 949)], met: false },
+    { name: 'median over runs', samples: [sample('none', 1000), sample('none', 1000), sample('none', 10), sample('big', 960), sample('big', 5), sample('big', 990)], met: true },
+    { name: 'failures', samples: [sample('none', 1000), sample('big', 1000, 3)], met: false },
+  ];
+  for (const c of cases) {
+    const v = judgeRate(rateRows(c.samples));
+    assert.equal(v.length, 1, c.name);
+    assert.equal(v[0]?.met, c.met, `${c.name}: ${v[0]?.detail}`);
+  }
+});
+
+test('rules, latency and pod-change goals', () => {
+  assert.equal(judgeRules(24, 24, 150_000).met, true);
+  assert.equal(judgeRules(25, 24, 150_000).met, false);
+  assert.equal(judgePolicyLatency([100, 200, 499], 0, 'x').met, true);
+  assert.equal(judgePolicyLatency([100, 501], 0, 'x').met, false);
+  assert.equal(judgePolicyLatency([100], 1, 'x').met, false, 'a real-traffic mismatch fails the goal');
+  assert.equal(judgePolicyLatency([], 0, 'x').met, false, 'no samples is not a pass');
+  const flat = judgePodChange([{ pods: 1000, samplesMs: [5, 6, 7] }, { pods: 100_000, samplesMs: [8, 9, 10] }]);
+  assert.deepEqual(flat.map((v) => v.met), [true, true, true]);
+  const growing = judgePodChange([{ pods: 1000, samplesMs: [5, 6, 7] }, { pods: 100_000, samplesMs: [15, 16, 19] }]);
+  assert.deepEqual(growing.map((v) => v.met), [true, true, false]);
+  assert.deepEqual(judgePodChange([{ pods: 1000, samplesMs: [21] }]).map((v) => v.met), [false]);
+});
+
+test('pod changes cycle add → relabel → remove of one pod', () => {
+  const t: Pod = { key: 'ns/web-1', namespace: 'ns', name: 'web-1', labels: { app: 'web' }, ips: ['10.64.0.2'], hostNetwork: false, node: 'node-0007', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] };
+  const kinds = [0, 1, 2, 3].map((i) => podChange(i, t));
+  assert.equal(kinds[0]?.kind, 'upsert');
+  assert.equal(kinds[1]?.kind, 'upsert');
+  assert.deepEqual(kinds[2], { kind: 'delete-pod', key: 'ns/churn-0' });
+  const added = kinds[0] as { object: { metadata: { name: string; labels: Record<string, string> }; spec: { nodeName: string } } };
+  const relabelled = kinds[1] as { object: { metadata: { labels: Record<string, string> } } };
+  assert.equal(added.object.metadata.name, 'churn-0');
+  assert.equal(added.object.spec.nodeName, 'node-0007');
+  assert.notDeepEqual(relabelled.object.metadata.labels, added.object.metadata.labels);
+  assert.equal((kinds[3] as { object: { metadata: { name: string } } }).object.metadata.name, 'churn-1');
+});
+
+test('topFunctions adds self time per function and inclusive time along the stack', () => {
+  const frame = (functionName: string): { functionName: string; url: string; lineNumber: number } => ({ functionName, url: 'file:///repo/src/a.ts', lineNumber: 0 });
+  const profile: CpuProfile = {
+    startTime: 0, endTime: 40,
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2] },
+      { id: 2, callFrame: frame('plan'), children: [3, 4] },
+      { id: 3, callFrame: frame('evaluate') },
+      { id: 4, callFrame: frame('parseIp') },
+    ],
+    // Each sample's time is the delta to the next one.
+    samples: [3, 3, 4, 2],
+    timeDeltas: [0, 10_000, 10_000, 10_000, 10_000],
+  };
+  const top = topFunctions(profile, 3, '/repo/');
+  assert.deepEqual(top.map((f) => [f.fn, f.selfMs, f.totalMs]), [
+    ['evaluate (src/a.ts:1)', 20, 20],
+    ['parseIp (src/a.ts:1)', 10, 10],
+    ['plan (src/a.ts:1)', 10, 40],
+  ]);
+});

@@ -1,0 +1,131 @@
+// The benchmark's lab: two routed nodes and three real pods (server on node-0, a client
+// on node-0, a client on node-1), built with src/lab (namespaces `pl-<id>-…`, nothing in
+// the host's namespace). Also: running the load generator inside a client pod, one-shot
+// reachability checks, and loading/removing a node's table in one nft transaction.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runNft } from '../../src/dataplane/applier.ts';
+import { FAMILY_TABLE } from '../../src/dataplane/render.ts';
+import { run } from '../../src/lab/exec.ts';
+import { sysctlIn } from '../../src/lab/netns.ts';
+import { addPod, createLab, destroyLab } from '../../src/lab/topology.ts';
+import type { Lab } from '../../src/lab/topology.ts';
+import type { LoadProtocol } from './args.ts';
+import { BENCH_NS, CLIENT_LABELS, SERVER_LABELS, TCP_PORT, UDP_PORT } from './bench-cluster.ts';
+import type { LabEndpoint, LabNode } from './bench-cluster.ts';
+
+const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
+
+export interface BenchLab {
+  readonly lab: Lab;
+  readonly stateDir: string;
+  readonly nodes: readonly LabNode[];
+  readonly endpoints: readonly LabEndpoint[];
+  /** Network namespace of each lab node, by node name. */
+  readonly nodeNetns: ReadonlyMap<string, string>;
+  readonly server: { readonly ip: string; readonly netns: string };
+  readonly clients: { readonly same: string; readonly cross: string };
+  readonly notes: string[];
+}
+
+export async function createBenchLab(log: (m: string) => void): Promise<BenchLab> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'palisade-bench-dataplane-'));
+  const lab = await createLab({ stateDir, nodes: 2, podCidrV6: false });
+  try {
+    log(`lab ${lab.id}: namespaces ${lab.prefix}* (state in ${stateDir})`);
+    const [n0, n1] = lab.nodes;
+    if (n0 === undefined || n1 === undefined) throw new Error('the lab has fewer than two nodes');
+    const server = await addPod(lab, {
+      namespace: BENCH_NS, name: 'server', node: n0.name,
+      ports: [{ port: TCP_PORT, protocol: 'TCP', name: 'http' }, { port: UDP_PORT, protocol: 'UDP', name: 'dns' }],
+    });
+    const same = await addPod(lab, { namespace: BENCH_NS, name: 'client-same', node: n0.name });
+    const cross = await addPod(lab, { namespace: BENCH_NS, name: 'client-cross', node: n1.name });
+    const notes: string[] = [];
+    // Short conntrack timeouts in the NODE namespaces only: the runs open hundreds of
+    // thousands of connections, and the kernel's default 120 s TIME_WAIT / 30 s UDP
+    // entries would fill the conntrack table (262144) and drop new flows mid-run.
+    for (const n of lab.nodes) {
+      await runNft(n.netns, ['-f', '-'], 'add table inet palisade_ct_probe\nadd chain inet palisade_ct_probe c { type filter hook forward priority 0; ct state new counter; }\ndelete table inet palisade_ct_probe\n');
+      try {
+        await sysctlIn(n.netns, { 'net.netfilter.nf_conntrack_tcp_timeout_time_wait': 2, 'net.netfilter.nf_conntrack_udp_timeout': 2, 'net.netfilter.nf_conntrack_udp_timeout_stream': 5 });
+      } catch (e) {
+        notes.push(`could not shorten conntrack timeouts on ${n.name}: ${(e as Error).message.split('\n')[0] ?? ''}`);
+      }
+    }
+    // Clients: the whole ephemeral port range, so a 5 s run never runs out of source ports.
+    // (sysctlIn takes single-word values only.)
+    for (const c of [same, cross]) await run('ip', ['netns', 'exec', c.netns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65000']);
+    const nodes: LabNode[] = lab.nodes.map((n) => ({ name: n.name, ipv4: n.ipv4, podCidrV4: n.podCidrV4 }));
+    const endpoints: LabEndpoint[] = [
+      { name: 'server', node: n0.name, ipv4: server.ipv4, labels: SERVER_LABELS, server: true },
+      { name: 'client-same', node: n0.name, ipv4: same.ipv4, labels: CLIENT_LABELS, server: false },
+      { name: 'client-cross', node: n1.name, ipv4: cross.ipv4, labels: CLIENT_LABELS, server: false },
+    ];
+    return {
+      lab, stateDir, nodes, endpoints,
+      nodeNetns: new Map(lab.nodes.map((n) => [n.name, n.netns])),
+      server: { ip: server.ipv4, netns: server.netns },
+      clients: { same: same.netns, cross: cross.netns },
+      notes,
+    };
+  } catch (e) {
+    await destroyLab(stateDir);
+    throw e;
+  }
+}
+
+export async function destroyBenchLab(b: { readonly stateDir: string }): Promise<void> {
+  await destroyLab(b.stateDir);
+}
+
+export interface LoadResult {
+  readonly completed: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly firstError?: string;
+}
+
+function runIn(netns: string, args: readonly string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`${args.join(' ')} in ${netns} exited ${code ?? 'by signal'}: ${Buffer.concat(err).toString('utf8').trim()}`));
+    });
+  });
+}
+
+/** Runs the load generator in `clientNetns` against the server. */
+export async function runLoad(b: BenchLab, clientNetns: string, protocol: LoadProtocol, seconds: number, concurrency: number): Promise<LoadResult> {
+  const port = protocol === 'tcp' ? TCP_PORT : UDP_PORT;
+  const text = await runIn(clientNetns, [LOADGEN, protocol, b.server.ip, String(port), String(seconds), String(concurrency)], (seconds + 30) * 1000);
+  return JSON.parse(text) as LoadResult;
+}
+
+/** One short TCP connection to the server from `clientNetns`: true when it completed. */
+export async function reachable(b: BenchLab, clientNetns: string): Promise<boolean> {
+  const r = await runLoad(b, clientNetns, 'tcp', 1, 1);
+  return r.completed > 0;
+}
+
+/** Loads `text` (a full replace) in one transaction; returns the milliseconds nft took. */
+export async function loadTable(netns: string, text: string): Promise<number> {
+  const t0 = performance.now();
+  await runNft(netns, ['-f', '-'], text);
+  return performance.now() - t0;
+}
+
+export async function removeTable(netns: string): Promise<void> {
+  await runNft(netns, ['-f', '-'], `add table ${FAMILY_TABLE}\ndelete table ${FAMILY_TABLE}\n`);
+}

@@ -1,0 +1,127 @@
+// The whole path of one change, timed phase by phase, as an agent without incremental
+// planning runs it: convert the changed object (buildSnapshot of that one document),
+// splice it into the model, compile the snapshot, plan the node's table (keeping the
+// identity numbering), delta against the applied table, and apply the transaction
+// with nft in the node's namespace. A delta the kernel refuses falls back to a full
+// replace (counted, as the agent would do).
+import { buildSnapshot } from '../../src/api/snapshot.ts';
+import type { SourceDocument } from '../../src/api/source-document.ts';
+import { runNft, NftError } from '../../src/dataplane/applier.ts';
+import { delta } from '../../src/dataplane/delta.ts';
+import { plan } from '../../src/dataplane/plan.ts';
+import { renderRuleset } from '../../src/dataplane/render.ts';
+import type { Ruleset } from '../../src/dataplane/ruleset.ts';
+import { compile } from '../../src/engine/compile.ts';
+import type { Cluster, Pod } from '../../src/model/cluster.ts';
+import type { Policy } from '../../src/model/policy.ts';
+import type { PolicySet } from '../../src/model/tier.ts';
+
+export const PHASES = ['convert', 'compile', 'plan', 'delta', 'apply'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface PathState {
+  readonly node: string;
+  readonly netns: string;
+  readonly cluster: Cluster;
+  readonly policies: PolicySet;
+  /** What the kernel holds. */
+  readonly applied: Ruleset;
+}
+
+export interface ChangeTiming {
+  readonly totalMs: number;
+  readonly phases: Readonly<Record<Phase, number>>;
+  readonly changes: number;
+  readonly full: boolean;
+}
+
+/** A change: the object as it is now, or a deletion (of a pod by key or a policy by id). */
+export type Change =
+  | { readonly kind: 'upsert'; readonly object: object }
+  | { readonly kind: 'delete-pod'; readonly key: string }
+  | { readonly kind: 'delete-policy'; readonly id: string };
+
+function convertOne(object: object): { pods: readonly Pod[]; policies: readonly Policy[] } {
+  const doc: SourceDocument = { source: 'bench-change', index: 0, object };
+  const s = buildSnapshot([doc]);
+  if (s.problems.length > 0) throw new Error(`change does not convert: ${s.problems.map((p) => p.message).join('; ')}`);
+  return { pods: s.cluster.pods, policies: s.policies.policies };
+}
+
+function upsert<T>(items: readonly T[], add: readonly T[], key: (t: T) => string): T[] {
+  const keys = new Set(add.map(key));
+  const out: T[] = [];
+  let replaced = false;
+  for (const it of items) {
+    if (!keys.has(key(it))) out.push(it);
+    else if (!replaced) {
+      out.push(...add);
+      replaced = true;
+    }
+  }
+  if (!replaced) out.push(...add);
+  return out;
+}
+
+export async function applyChange(s: PathState, change: Change): Promise<{ state: PathState; timing: ChangeTiming }> {
+  const t0 = performance.now();
+  let t = t0;
+  const lap = (): number => {
+    const now = performance.now();
+    const d = now - t;
+    t = now;
+    return d;
+  };
+  let cluster = s.cluster;
+  let policies = s.policies;
+  if (change.kind === 'upsert') {
+    const c = convertOne(change.object);
+    if (c.pods.length > 0) cluster = { ...cluster, pods: upsert(cluster.pods, c.pods, (p) => p.key) };
+    if (c.policies.length > 0) policies = { ...policies, policies: upsert(policies.policies, c.policies, (p) => p.id) };
+  } else if (change.kind === 'delete-pod') {
+    cluster = { ...cluster, pods: cluster.pods.filter((p) => p.key !== change.key) };
+  } else {
+    policies = { ...policies, policies: policies.policies.filter((p) => p.id !== change.id) };
+  }
+  const convert = lap();
+  const compiled = compile(cluster, policies);
+  const compileMs = lap();
+  const next = plan(compiled, { node: s.node }, s.applied.numbering);
+  const planMs = lap();
+  const d = delta(s.applied, next);
+  const deltaMs = lap();
+  let full = d.full;
+  if (d.text !== '') {
+    try {
+      await runNft(s.netns, ['-f', '-'], d.text);
+    } catch (e) {
+      if (!(e instanceof NftError) || full) throw e;
+      full = true;
+      await runNft(s.netns, ['-f', '-'], renderRuleset(next));
+    }
+  }
+  const apply = lap();
+  return {
+    state: { ...s, cluster, policies, applied: next },
+    timing: { totalMs: performance.now() - t0, phases: { convert, compile: compileMs, plan: planMs, delta: deltaMs, apply }, changes: d.changes, full },
+  };
+}
+
+/** Runs `next(i)` changes one after another until `count` are done or `budgetS` seconds have passed (at least `min`). */
+export async function changeLoop(
+  start: PathState, count: number, budgetS: number, min: number,
+  next: (i: number, s: PathState) => Change,
+  after?: (i: number, s: PathState, timing: ChangeTiming) => Promise<void>,
+): Promise<{ state: PathState; timings: ChangeTiming[]; stoppedByBudget: boolean }> {
+  const began = performance.now();
+  let s = start;
+  const timings: ChangeTiming[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i >= min && performance.now() - began > budgetS * 1000) return { state: s, timings, stoppedByBudget: true };
+    const r = await applyChange(s, next(i, s));
+    s = r.state;
+    timings.push(r.timing);
+    if (after !== undefined) await after(i, s, r.timing);
+  }
+  return { state: s, timings, stoppedByBudget: false };
+}

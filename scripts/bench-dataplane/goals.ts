@@ -1,0 +1,111 @@
+// The goals of issue 3's benchmark and their verdicts from measured figures (pure):
+// connection rate with the big table >= 95% of the no-table baseline, policy change live
+// within 500 ms (p99), one-pod change within 20 ms (p99) and flat from the smallest to
+// the largest cluster, and a rule count that does not grow with the cluster.
+import type { GoalVerdict } from '../bench/report.ts';
+import type { LoadProtocol } from './args.ts';
+import { summarizeLatency, summarizeRuns, ratioOf } from './stats.ts';
+import type { LatencySummary, RunSummary } from './stats.ts';
+
+export const DP_GOALS = {
+  rateRatio: 0.95,
+  policyP99Ms: 500,
+  podP99Ms: 20,
+  /** "Flat": the largest size's median at most this many times the smallest's. */
+  flatFactor: 2,
+} as const;
+
+export interface RateRow {
+  readonly scenario: string;
+  readonly placement: string;
+  readonly protocol: LoadProtocol;
+  readonly runs: RunSummary;
+  readonly failed: number;
+}
+
+export interface RateInput {
+  readonly scenario: string;
+  readonly placement: string;
+  readonly protocol: LoadProtocol;
+  readonly rate: number;
+  readonly failed: number;
+}
+
+/** Groups samples into one row per (scenario, placement, protocol), in first-seen order. */
+export function rateRows(samples: readonly RateInput[]): RateRow[] {
+  const groups = new Map<string, { s: RateInput; rates: number[]; failed: number }>();
+  for (const s of samples) {
+    const k = `${s.scenario}|${s.placement}|${s.protocol}`;
+    const g = groups.get(k) ?? { s, rates: [], failed: 0 };
+    g.rates.push(s.rate);
+    g.failed += s.failed;
+    groups.set(k, g);
+  }
+  return [...groups.values()].map((g) => ({ scenario: g.s.scenario, placement: g.s.placement, protocol: g.s.protocol, runs: summarizeRuns(g.rates), failed: g.failed }));
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const ms = (x: number): string => (!Number.isFinite(x) ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`);
+
+export function judgeRate(rows: readonly RateRow[], baseline = 'none', candidate = 'big'): GoalVerdict[] {
+  const out: GoalVerdict[] = [];
+  for (const row of rows) {
+    if (row.scenario !== candidate) continue;
+    const base = rows.find((r) => r.scenario === baseline && r.placement === row.placement && r.protocol === row.protocol);
+    if (base === undefined) continue;
+    const ratio = ratioOf(row.runs.median, base.runs.median);
+    const noise = Math.max(row.runs.spread, base.runs.spread);
+    out.push({
+      goal: `${row.protocol.toUpperCase()} ${row.placement}: new connections/s with the big table >= ${pct(DP_GOALS.rateRatio)} of no table`,
+      met: ratio >= DP_GOALS.rateRatio && row.failed === 0,
+      detail: `${pct(ratio)} (median ${row.runs.median.toFixed(0)}/s vs ${base.runs.median.toFixed(0)}/s; runs spread up to ${pct(noise)}${row.failed > 0 ? `; ${row.failed} failed connections` : ''})`,
+    });
+  }
+  return out;
+}
+
+export function judgeRules(fixedBig: number, fixedEmpty: number, elements: number): GoalVerdict {
+  return {
+    goal: 'rules on the packet path do not grow with the cluster',
+    met: fixedBig === fixedEmpty,
+    detail: `${fixedBig} fixed-chain rules with ${elements} set elements, ${fixedEmpty} with the empty table`,
+  };
+}
+
+export function judgePolicyLatency(samplesMs: readonly number[], mismatches: number, how: string): GoalVerdict {
+  const s = summarizeLatency(samplesMs);
+  return {
+    goal: `policy change -> rules live, p99 <= ${DP_GOALS.policyP99Ms} ms (${how})`,
+    met: s.n > 0 && s.p99 <= DP_GOALS.policyP99Ms && mismatches === 0,
+    detail: `${latencyText(s)}${mismatches > 0 ? `; ${mismatches} real-traffic checks disagreed` : '; real traffic agreed after every change'}`,
+  };
+}
+
+export function latencyText(s: LatencySummary): string {
+  return s.n === 0 ? 'no samples' : `n=${s.n} p50 ${ms(s.p50)} p99 ${ms(s.p99)} max ${ms(s.max)}${s.n < 100 ? ' (p99 = max below 100 samples)' : ''}`;
+}
+
+export interface PodSizeInput {
+  readonly pods: number;
+  readonly samplesMs: readonly number[];
+}
+
+export function judgePodChange(sizes: readonly PodSizeInput[]): GoalVerdict[] {
+  const out: GoalVerdict[] = sizes.map((z) => {
+    const s = summarizeLatency(z.samplesMs);
+    return { goal: `${z.pods} pods: one-pod change p99 <= ${DP_GOALS.podP99Ms} ms`, met: s.n > 0 && s.p99 <= DP_GOALS.podP99Ms, detail: latencyText(s) };
+  });
+  const first = sizes[0];
+  const last = sizes.at(-1);
+  if (first !== undefined && last !== undefined && last !== first) {
+    const a = summarizeLatency(first.samplesMs).p50;
+    const b = summarizeLatency(last.samplesMs).p50;
+    const x = ratioOf(b, a);
+    out.push({
+      goal: `one-pod change flat from ${first.pods} to ${last.pods} pods (p50 x <= ${DP_GOALS.flatFactor})`,
+      met: x <= DP_GOALS.flatFactor,
+      detail: `p50 ${ms(a)} -> ${ms(b)}: x${Number.isFinite(x) ? x.toFixed(1) : '-'} for pods x${(last.pods / first.pods).toFixed(0)}`,
+    });
+  }
+  return out;
+}

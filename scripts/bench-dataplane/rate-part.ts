@@ -1,0 +1,57 @@
+// Part 1: new-connection rate through the node(s), client → server on the same node and
+// across nodes, TCP and UDP, under three tables: (a) none, (b) palisade with 0 policies,
+// (c) palisade with the big cluster. Scenarios are interleaved (the order rotates every
+// repetition) so that slow drifts of a noisy machine hit all of them alike.
+import type { BenchOptions, LoadProtocol } from './args.ts';
+import type { BenchLab } from './bench-lab.ts';
+import { loadTable, removeTable, runLoad } from './bench-lab.ts';
+
+export const SCENARIOS = ['none', 'empty', 'big'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+export const PLACEMENTS = ['same-node', 'cross-node'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export interface RateSample {
+  readonly scenario: Scenario;
+  readonly placement: Placement;
+  readonly protocol: LoadProtocol;
+  readonly rep: number;
+  /** Completed connections (TCP) or request/replies (UDP) per second. */
+  readonly rate: number;
+  readonly failed: number;
+  readonly firstError?: string;
+}
+
+/** Per node name, the full-replace text of that scenario's table (undefined: no table). */
+export type ScenarioTables = Record<Scenario, ReadonlyMap<string, string> | undefined>;
+
+/** Rotation r of the scenarios: run r starts with scenario r mod 3. */
+export function scenarioOrder(rep: number): Scenario[] {
+  const k = rep % SCENARIOS.length;
+  return [...SCENARIOS.slice(k), ...SCENARIOS.slice(0, k)];
+}
+
+export async function runRatePart(b: BenchLab, o: BenchOptions, tables: ScenarioTables, log: (m: string) => void): Promise<RateSample[]> {
+  const samples: RateSample[] = [];
+  for (let rep = 0; rep < o.reps; rep++) {
+    for (const scenario of scenarioOrder(rep)) {
+      const t = tables[scenario];
+      for (const [node, netns] of b.nodeNetns) {
+        const text = t?.get(node);
+        if (text === undefined) await removeTable(netns);
+        else await loadTable(netns, text);
+      }
+      for (const placement of PLACEMENTS) {
+        for (const protocol of o.protocols) {
+          const client = placement === 'same-node' ? b.clients.same : b.clients.cross;
+          const r = await runLoad(b, client, protocol, o.duration, o.concurrency);
+          const rate = r.completed / r.seconds;
+          samples.push({ scenario, placement, protocol, rep, rate, failed: r.failed, ...(r.firstError === undefined ? {} : { firstError: r.firstError }) });
+          log(`  rate rep ${rep + 1}/${o.reps} ${scenario} ${placement} ${protocol}: ${rate.toFixed(0)}/s${r.failed > 0 ? ` (${r.failed} failed: ${r.firstError ?? '?'})` : ''}`);
+        }
+      }
+    }
+  }
+  for (const netns of b.nodeNetns.values()) await removeTable(netns);
+  return samples;
+}

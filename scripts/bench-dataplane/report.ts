@@ -1,0 +1,47 @@
+// Text tables of the dataplane benchmark (pure): one per part, aligned columns.
+import type { RateRow } from './goals.ts';
+import { PHASES } from './change-path.ts';
+import type { ChangeTiming } from './change-path.ts';
+import { median, summarizeLatency } from './stats.ts';
+
+export function table(rows: readonly (readonly string[])[], rightFrom = 1): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, c) => (c >= rightFrom ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+export function fmtMs(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  if (x >= 10_000) return `${(x / 1000).toFixed(1)} s`;
+  if (x >= 100) return `${x.toFixed(0)} ms`;
+  if (x >= 1) return `${x.toFixed(1)} ms`;
+  return `${x.toFixed(2)} ms`;
+}
+
+const SCENARIO_TEXT: Record<string, string> = { none: '(a) no table', empty: '(b) 0 policies', big: '(c) big table' };
+
+export function formatRate(rows: readonly RateRow[]): string {
+  const cells: string[][] = [['scenario', 'placement', 'proto', 'median/s', 'min/s', 'max/s', 'spread', 'vs (a)', 'failed']];
+  for (const r of rows) {
+    const base = rows.find((b) => b.scenario === 'none' && b.placement === r.placement && b.protocol === r.protocol);
+    const vs = base === undefined || !(base.runs.median > 0) ? '-' : `${((r.runs.median / base.runs.median) * 100).toFixed(1)}%`;
+    cells.push([
+      SCENARIO_TEXT[r.scenario] ?? r.scenario, r.placement, r.protocol.toUpperCase(),
+      r.runs.median.toFixed(0), r.runs.min.toFixed(0), r.runs.max.toFixed(0), `${(r.runs.spread * 100).toFixed(1)}%`, vs, String(r.failed),
+    ]);
+  }
+  return table(cells, 3);
+}
+
+/** One row per label: n, p50, p90, p99, max, and the median of each phase. */
+export function formatChanges(rows: ReadonlyArray<{ readonly label: string; readonly timings: readonly ChangeTiming[] }>): string {
+  const cells: string[][] = [['what', 'n', 'p50', 'p90', 'p99', 'max', ...PHASES.map((p) => `${p} p50`), 'elements p50']];
+  for (const r of rows) {
+    const s = summarizeLatency(r.timings.map((t) => t.totalMs));
+    cells.push([
+      r.label, String(s.n), fmtMs(s.p50), fmtMs(s.p90), fmtMs(s.p99), fmtMs(s.max),
+      ...PHASES.map((p) => fmtMs(median(r.timings.map((t) => t.phases[p])))),
+      r.timings.some((t) => t.full) ? 'full' : String(median(r.timings.map((t) => t.changes))),
+    ]);
+  }
+  return table(cells, 1);
+}
