@@ -2,5 +2,8 @@
 import type { ConformanceCase } from '../case.ts';
 import { detailCases } from './details.ts';
 import { upstreamNetpolCases } from './upstream-netpol.ts';
+import { cnpCases } from './cnp.ts';
+import { ciliumCases } from './cilium.ts';
+import { calicoCases } from './calico.ts';
 
-export const ALL_CASES: readonly ConformanceCase[] = [...upstreamNetpolCases, ...detailCases];
+export const ALL_CASES: readonly ConformanceCase[] = [...upstreamNetpolCases, ...detailCases, ...cnpCases, ...ciliumCases, ...calicoCases];

@@ -8,6 +8,12 @@ import { nodeHandler } from './k8s/node.ts';
 import { podHandler } from './k8s/pod.ts';
 import { serviceHandler } from './k8s/service.ts';
 import { WORKLOAD_HANDLERS } from './k8s/workload.ts';
+import { CALICO_NETWORK_SET_HANDLERS } from './calico/calico-network-set.ts';
+import { CALICO_POLICY_HANDLERS } from './calico/calico-policy.ts';
+import { tierHandler } from './calico/calico-tier.ts';
+import { adminNetworkPolicyHandler, baselineAdminNetworkPolicyHandler } from './cnp/admin-network-policy.ts';
+import { clusterNetworkPolicyHandler } from './cnp/cluster-network-policy-ir.ts';
+import { CILIUM_HANDLERS } from './cilium/cilium-policy.ts';
 
 export const KIND_HANDLERS: readonly KindHandler[] = [
   namespaceHandler,
@@ -16,6 +22,13 @@ export const KIND_HANDLERS: readonly KindHandler[] = [
   serviceHandler,
   ...WORKLOAD_HANDLERS,
   networkPolicyHandler,
+  ...CALICO_POLICY_HANDLERS,
+  tierHandler,
+  ...CALICO_NETWORK_SET_HANDLERS,
+  clusterNetworkPolicyHandler,
+  adminNetworkPolicyHandler,
+  baselineAdminNetworkPolicyHandler,
+  ...CILIUM_HANDLERS,
 ];
 
 export type HandlerTable = ReadonlyMap<string, KindHandler>;

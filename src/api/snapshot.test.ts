@@ -170,7 +170,7 @@ test('unknown kinds and versions: warnings, ignored', () => {
   assert.deepEqual(s.problems, []);
   assert.deepEqual(s.warnings.map((w) => w.message), [
     'unsupported kind ConfigMap (v1): ignored',
-    'NetworkPolicy extensions/v1beta1 is not supported (supported: networking.k8s.io/v1): ignored',
+    'NetworkPolicy extensions/v1beta1 is not supported (supported: networking.k8s.io/v1, projectcalico.org/v3): ignored',
   ]);
 });
 

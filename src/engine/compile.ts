@@ -39,7 +39,11 @@ const METADATA_NAME = 'kubernetes.io/metadata.name';
 
 export function peerKey(p: Peer): string {
   switch (p.kind) {
-    case 'pods': return `pods(${namespaceScopeKey(p.namespaces)};${selectorKey(p.pods)})`;
+    case 'pods': {
+      const sa = p.serviceAccounts === undefined ? ''
+        : `;sa(${JSON.stringify([...new Set(p.serviceAccounts.names ?? ['*'])].sort())};${p.serviceAccounts.selector === undefined ? '*' : selectorKey(p.serviceAccounts.selector)})`;
+      return `pods(${namespaceScopeKey(p.namespaces)};${selectorKey(p.pods)}${sa})`;
+    }
     case 'cidr': return `cidr(${p.cidr};${[...p.except].sort().join(',')};${p.matchesPods ? 'pods' : 'nopods'})`;
     case 'fqdn': return `fqdn(${p.pattern})`;
     case 'entity': return `entity(${p.entity})`;
@@ -77,6 +81,8 @@ export class Compiled implements CompiledCluster {
   /** Same cache by scope object, so the hot path skips building canonical keys. */
   private readonly nsScopeByObject = new WeakMap<NamespaceScope, Set<string>>();
   private readonly policyListCache = new Map<number, readonly Policy[]>();
+  /** The cluster as it would be with staged policies enforced; built lazily by evaluate() (null: none staged). */
+  stagedView: Compiled | null | undefined = undefined;
 
   constructor(cluster: Cluster, policySet: PolicySet) {
     this.cluster = cluster;

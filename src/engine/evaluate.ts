@@ -9,7 +9,8 @@ import type { Direction, Policy } from '../model/policy.ts';
 import { isProtocol } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
 import type { Rule } from '../model/rule.ts';
-import type { Compiled, CompiledCluster } from './compile.ts';
+import type { CompiledCluster } from './compile.ts';
+import { Compiled } from './compile.ts';
 import { EngineError } from './engine-error.ts';
 import { internals } from './compile.ts';
 import type { Flow, FlowEndpoint } from './flow.ts';
@@ -62,9 +63,50 @@ export function evaluate(compiled: CompiledCluster, flow: Flow): Verdict {
   const c = internals(compiled);
   if (!isProtocol(flow.protocol)) throw new EngineError(`unknown protocol ${String(flow.protocol)} in flow`);
   if (!Number.isInteger(flow.port) || flow.port < 0 || flow.port > 65535) throw new EngineError(`invalid port ${flow.port} in flow`);
+  const notes = new Set<string>();
+  const { egress, ingress } = judge(c, flow, notes);
+  const view = stagedView(c);
+  if (view === undefined) return { flow, allowed: egress.allowed && ingress.allowed, egress, ingress, notes: [...notes] };
+  const staged = judge(view, flow, notes);
+  return {
+    flow, allowed: egress.allowed && ingress.allowed, egress, ingress, notes: [...notes],
+    staged: { allowed: staged.egress.allowed && staged.ingress.allowed, egress: staged.egress, ingress: staged.ingress },
+  };
+}
+
+/**
+ * The policy set as it would be with staged policies enforced: each staged policy takes
+ * the place of the enforced one it stages (same tier, namespace and name; kind `StagedX`
+ * stands for X of its own API group, `StagedKubernetesX` for X of another group, as
+ * Calico's StagedKubernetesNetworkPolicy stands for a Kubernetes NetworkPolicy). Built
+ * once per compiled cluster; undefined when there are no staged policies.
+ */
+function stagedView(c: Compiled): Compiled | undefined {
+  let view = c.stagedView;
+  if (view === undefined) {
+    const staged = c.policies.policies.filter((p) => p.staged);
+    view = staged.length === 0 ? null : new Compiled(c.cluster, {
+      tiers: c.policies.tiers,
+      policies: [
+        ...c.policies.policies.filter((p) => !p.staged && !staged.some((s) => stages(s, p))),
+        ...staged.map((p) => ({ ...p, staged: false })),
+      ],
+    });
+    c.stagedView = view;
+  }
+  return view ?? undefined;
+}
+
+function stages(s: Policy, p: Policy): boolean {
+  if (s.tier !== p.tier || s.ref.name !== p.ref.name || s.ref.namespace !== p.ref.namespace) return false;
+  const kind = s.ref.kind.startsWith('Staged') ? s.ref.kind.slice('Staged'.length) : s.ref.kind;
+  if (kind.startsWith('Kubernetes')) return p.ref.kind === kind.slice('Kubernetes'.length) && p.ref.apiVersion !== s.ref.apiVersion;
+  return p.ref.kind === kind && p.ref.apiVersion === s.ref.apiVersion;
+}
+
+function judge(c: Compiled, flow: Flow, notes: Set<string>): { egress: DirectionVerdict; ingress: DirectionVerdict } {
   const src = resolve(c, flow.src, 'source');
   const dst = resolve(c, flow.dst, 'destination');
-  const notes = new Set<string>();
   let egress: DirectionVerdict;
   let ingress: DirectionVerdict;
   if (src.podIndex >= 0 && src.podIndex === dst.podIndex) {
@@ -77,7 +119,7 @@ export function evaluate(compiled: CompiledCluster, flow: Flow): Verdict {
     egress = judgeSide(ctx, 'egress', src, remoteOf(c, dst, family));
     ingress = judgeSide(ctx, 'ingress', dst, remoteOf(c, src, family));
   }
-  return { flow, allowed: egress.allowed && ingress.allowed, egress, ingress, notes: [...notes] };
+  return { egress, ingress };
 }
 
 function loopback(direction: Direction, pod: string): DirectionVerdict {

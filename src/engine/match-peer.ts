@@ -3,7 +3,7 @@
 // `matchesPods`; entities follow Cilium's reserved identities; FQDN peers need DNS and
 // never match a bare IP flow.
 import { cidrContainsIp } from '../model/ip.ts';
-import type { Peer } from '../model/peer.ts';
+import type { Peer, PodsPeer } from '../model/peer.ts';
 import type { Compiled } from './compile.ts';
 import { matchSelector } from './match-selector.ts';
 import type { Remote } from './remote.ts';
@@ -12,7 +12,8 @@ export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
   switch (peer.kind) {
     case 'pods':
       return remote.pod !== undefined && c.inScope(peer.namespaces, remote.pod.namespace)
-        && matchSelector(peer.pods, remote.pod.labels);
+        && matchSelector(peer.pods, remote.pod.labels)
+        && (peer.serviceAccounts === undefined || serviceAccountMatches(peer.serviceAccounts, remote.pod.serviceAccount ?? 'default'));
     case 'cidr': {
       const ip = remote.ip;
       if (ip === undefined || (!peer.matchesPods && remote.pod !== undefined)) return false;
@@ -41,6 +42,11 @@ export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
       return false;
     }
   }
+}
+
+function serviceAccountMatches(sa: NonNullable<PodsPeer['serviceAccounts']>, name: string): boolean {
+  if (sa.names !== undefined && !sa.names.includes(name)) return false;
+  return sa.selector === undefined || matchSelector(sa.selector, { 'projectcalico.org/name': name });
 }
 
 /** The first of `peers` that matches, or -1. */

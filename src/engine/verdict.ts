@@ -63,4 +63,10 @@ export interface Verdict {
   readonly ingress: DirectionVerdict;
   /** Notes that qualify the verdict, e.g. an L7 rule that is not enforced. */
   readonly notes: readonly string[];
+  /**
+   * What the verdict would be with the staged policies enforced (each replacing the
+   * enforced policy of the same tier, namespace and name). Present only when the policy
+   * set has staged policies.
+   */
+  readonly staged?: { readonly allowed: boolean; readonly egress: DirectionVerdict; readonly ingress: DirectionVerdict };
 }

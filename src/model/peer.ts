@@ -21,6 +21,12 @@ export interface PodsPeer extends Located {
   readonly kind: 'pods';
   readonly namespaces: NamespaceScope;
   readonly pods: Selector;
+  /**
+   * Calico `serviceAccounts`: the pod must also run as one of `names` and/or under a service
+   * account whose labels match `selector` (service account labels are not in the snapshot:
+   * the selector sees `projectcalico.org/name`, as Calico labels its SA profiles).
+   */
+  readonly serviceAccounts?: { readonly names?: readonly string[]; readonly selector?: Selector };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResourceType } from './resource-registry.ts';
-import { ResourceRegistry, apiVersionOf, qualifiedKind, qualifiedResource, resourceKey } from './resource-registry.ts';
+import { CORE_RESOURCES, ResourceRegistry, apiVersionOf, qualifiedKind, qualifiedResource, resourceKey } from './resource-registry.ts';
 
 const ANP: ResourceType = {
   group: 'policy.networking.k8s.io', version: 'v1alpha1', resource: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy',
@@ -18,7 +18,9 @@ test('registry: core resources by resource and by kind', () => {
   assert.equal(np?.namespaced, true);
   assert.equal(r.get({ group: '', version: 'v1', resource: 'namespaces' })?.namespaced, false);
   assert.equal(r.byKind('v1', 'NetworkPolicy'), undefined, 'kinds are looked up with their group');
-  assert.deepEqual(r.all().map(resourceKey), ['/v1/namespaces', '/v1/pods', '/v1/nodes', '/v1/services', 'networking.k8s.io/v1/networkpolicies']);
+  // Core resources first; the dialects' (resources-*.ts) follow.
+  assert.deepEqual(r.all().map(resourceKey).slice(0, 5), ['/v1/namespaces', '/v1/pods', '/v1/nodes', '/v1/services', 'networking.k8s.io/v1/networkpolicies']);
+  assert.equal(r.byKind('projectcalico.org/v3', 'NetworkPolicy')?.resource, 'networkpolicies', 'same kind, other group');
 });
 
 test('registry: names used in messages', () => {
@@ -31,7 +33,7 @@ test('registry: names used in messages', () => {
 });
 
 test('registry: dialects register more resources; duplicates are refused', () => {
-  const r = new ResourceRegistry();
+  const r = new ResourceRegistry(CORE_RESOURCES);
   r.register(ANP);
   assert.equal(r.byKind('policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy'), ANP);
   assert.throws(() => r.register(ANP), /already registered/);

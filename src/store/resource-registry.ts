@@ -1,6 +1,9 @@
 // The resources the store knows: group/version/resource ↔ kind, scope, and which fields
 // field selectors may use. Later dialects (policy.networking.k8s.io, projectcalico.org,
 // cilium.io) register theirs; the API server builds discovery from the same table.
+import { CNP_RESOURCES } from './resources-cnp.ts';
+import { CILIUM_RESOURCES } from './resources-cilium.ts';
+import { CALICO_RESOURCES } from './resources-calico.ts';
 
 export interface ResourceRef {
   /** `` for the core group. */
@@ -64,7 +67,7 @@ export class ResourceRegistry {
   readonly #byKey = new Map<string, ResourceType>();
   readonly #byKind = new Map<string, ResourceType>();
 
-  constructor(types: readonly ResourceType[] = CORE_RESOURCES) {
+  constructor(types: readonly ResourceType[] = [...CORE_RESOURCES, ...CNP_RESOURCES, ...CILIUM_RESOURCES, ...CALICO_RESOURCES]) {
     for (const t of types) this.register(t);
   }
 
