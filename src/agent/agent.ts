@@ -4,8 +4,8 @@
 // - Bursts of events are coalesced: an event marks the state dirty and arms one short
 //   debounce timer; one reconcile runs at a time and picks up everything that arrived.
 // - Conversion is cached per object version (conversion-cache.ts); compile and plan run
-//   on the whole snapshot, plan with the previous identity numbering so that surviving
-//   classes keep their numbers and the delta stays small.
+//   on the whole snapshot, plan with the previous plan (its numbering, so that surviving
+//   classes keep their numbers and the delta stays small, and its cached rows and classes).
 // - The table changes only by single nft transactions. The delta against the last
 //   APPLIED ruleset is one transaction however large (delta() cuts long element lists
 //   into several commands of the same file, so there is no intermediate state to be
@@ -118,6 +118,8 @@ class NodeAgent implements Agent {
   #timer: { handle: unknown; kind: 'debounce' | 'retry' } | undefined;
   #applied: Ruleset | undefined;
   #numbering: Numbering = EMPTY_NUMBERING;
+  /** The last applied plan: passed to plan() so that unchanged decision rows are reused. */
+  #planned: Ruleset | undefined;
   #everApplied = false;
   #consecutiveErrors = 0;
   #reconciles = 0;
@@ -247,7 +249,7 @@ class NodeAgent implements Agent {
       const build = buildModel(this.#cache.objects(), this.#handlers, this.#conversions);
       const { cluster, policies } = build.snapshot;
       const compiled = compile(cluster, policies);
-      next = plan(compiled, { node: this.#o.node }, this.#numbering);
+      next = plan(compiled, { node: this.#o.node }, this.#planned ?? this.#numbering);
       policyCount = policies.policies.length;
       reports = enforcementReports(build, policies, analyze(compiled));
     } catch (err) {
@@ -286,6 +288,7 @@ class NodeAgent implements Agent {
     const done = clock.now();
     this.#applied = next;
     this.#numbering = next.numbering;
+    this.#planned = next;
     this.#everApplied = true;
     this.#consecutiveErrors = 0;
     this.#lastApply = { at: done, mode, changes, durationMs: done - t0, ok: true };

@@ -16,17 +16,16 @@ export interface NodeTable {
 }
 
 /**
- * The table `inet palisade` in network namespace `netns`. The host's own namespace
- * (netns null, for the DaemonSet on a real node) is not supported yet: the dataplane's
- * runNft runs nft only inside a named namespace.
+ * The table `inet palisade` in network namespace `netns`, or in the agent's own namespace
+ * for netns null (the DaemonSet on a real node runs with hostNetwork: its namespace is the
+ * node's, whose forward path carries the pods' traffic).
  */
 export function nftNodeTable(netns: string | null, cmd: NftCommand = {}): NodeTable {
-  if (netns === null) throw new Error('nftNodeTable: the host network namespace is not supported yet (dataplane runNft needs a named namespace)');
   const load = async (text: string): Promise<void> => {
     await runNft(netns, ['-f', '-'], text, cmd);
   };
   return {
-    description: `netns ${netns}`,
+    description: netns === null ? 'host network namespace' : `netns ${netns}`,
     apply: load,
     replace: load,
     readback: () => readTable(netns, cmd),

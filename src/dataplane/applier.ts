@@ -1,6 +1,7 @@
 // The only code that runs `nft`: inside a named network namespace (`ip netns exec NS nft`),
-// rules on stdin, one transaction per call. It keeps the last applied plan so later plans
-// go in as deltas; a failed delta is followed by a full resync (an atomic table replace),
+// or, for netns null, directly in this process's own namespace (the DaemonSet on a real
+// node, which runs with hostNetwork); rules on stdin, one transaction per call. It keeps
+// the last applied plan so later plans go in as deltas; a failed delta is followed by a full resync (an atomic table replace),
 // and readTable() reads the table back (`nft -j list table`) to verify what the kernel holds.
 import { spawn } from 'node:child_process';
 import { delta } from './delta.ts';
@@ -9,14 +10,15 @@ import { TABLE_NAME } from './ruleset.ts';
 import type { Ruleset } from './ruleset.ts';
 
 export class NftError extends Error {
-  readonly netns: string;
+  /** null: the process's own (host) network namespace. */
+  readonly netns: string | null;
   readonly exitCode: number | null;
   readonly stderr: string;
   /** The first lines of the transaction that failed, for logs. */
   readonly excerpt: string;
 
-  constructor(netns: string, exitCode: number | null, stderr: string, input: string) {
-    super(`nft failed in network namespace ${netns} (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(0, 6).join(' | ') || 'no message'}`);
+  constructor(netns: string | null, exitCode: number | null, stderr: string, input: string) {
+    super(`nft failed in ${netns === null ? 'the host network namespace' : `network namespace ${netns}`} (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(0, 6).join(' | ') || 'no message'}`);
     this.name = 'NftError';
     this.netns = netns;
     this.exitCode = exitCode;
@@ -34,11 +36,24 @@ export interface NftCommand {
   readonly nft?: string;
 }
 
-/** Runs `nft ARGS` in network namespace `netns`, with `input` on stdin; resolves with stdout. */
-export function runNft(netns: string, args: readonly string[], input = '', cmd: NftCommand = {}): Promise<string> {
-  if (!NETNS_NAME.test(netns)) return Promise.reject(new NftError(netns, null, `invalid network namespace name ${JSON.stringify(netns)}`, input));
+/** The program and argv that run `nft ARGS` in `netns` (null: in our own namespace, no `ip netns exec`). */
+export function nftArgv(netns: string | null, args: readonly string[], cmd: NftCommand = {}): { readonly file: string; readonly argv: readonly string[] } {
+  const nft = cmd.nft ?? 'nft';
+  if (netns === null) return { file: nft, argv: [...args] };
+  if (!NETNS_NAME.test(netns)) throw new Error(`invalid network namespace name ${JSON.stringify(netns)}`);
+  return { file: cmd.ip ?? 'ip', argv: ['netns', 'exec', netns, nft, ...args] };
+}
+
+/** Runs `nft ARGS` in network namespace `netns` (null: the current one), with `input` on stdin; resolves with stdout. */
+export function runNft(netns: string | null, args: readonly string[], input = '', cmd: NftCommand = {}): Promise<string> {
+  let run: ReturnType<typeof nftArgv>;
+  try {
+    run = nftArgv(netns, args, cmd);
+  } catch (e) {
+    return Promise.reject(new NftError(netns, null, e instanceof Error ? e.message : String(e), input));
+  }
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd.ip ?? 'ip', ['netns', 'exec', netns, cmd.nft ?? 'nft', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(run.file, run.argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -117,7 +132,7 @@ interface NftJsonObject {
   readonly counter?: { readonly name: string; readonly packets: number; readonly bytes: number };
 }
 
-export async function readTable(netns: string, cmd: NftCommand = {}): Promise<TableReadback> {
+export async function readTable(netns: string | null, cmd: NftCommand = {}): Promise<TableReadback> {
   const text = await runNft(netns, ['-j', 'list', 'table', 'inet', TABLE_NAME], '', cmd);
   const doc = JSON.parse(text) as { nftables?: readonly NftJsonObject[] };
   const chains: string[] = [];

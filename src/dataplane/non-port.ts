@@ -10,11 +10,16 @@ import type { PolicySet } from '../model/tier.ts';
 
 const anyProtocol = (e: PortMatch): boolean => e.protocol === null && e.ports === null;
 
-function rewriteRule(r: Rule): Rule {
+/** Whether the rule's ports admit a packet without ports: what the rewritten rule's `ports: null` (true) or `[]` (false) says. */
+export function ruleMatchesNonPort(r: Rule): boolean {
   const matches = r.ports === null || r.ports.some(anyProtocol);
   const excluded = (r.notPorts ?? []).some(anyProtocol);
+  return matches && !excluded;
+}
+
+function rewriteRule(r: Rule): Rule {
   const { notPorts: _drop, ...rest } = r;
-  return { ...rest, ports: matches && !excluded ? null : [] };
+  return { ...rest, ports: ruleMatchesNonPort(r) ? null : [] };
 }
 
 function rewritePolicy(p: Policy): Policy {

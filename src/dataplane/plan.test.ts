@@ -105,6 +105,29 @@ test('plan: property — replanning with the previous numbering reproduces every
   }), { numRuns: 40 });
 });
 
+// The agent passes the previous Ruleset so that classes and decision rows are reused
+// (plan.ts); reuse must never change the result: after a pod takes another pod's labels
+// (and back), planning with the previous Ruleset equals planning with its numbering only.
+test('plan: property — re-planning with the previous ruleset (cached rows and classes) equals planning from its numbering', () => {
+  fc.assert(fc.property(clusterArb, policySetArb, fc.nat(), fc.nat(), fc.boolean(), (cl0, ps, a, b, two) => {
+    const cl: Cluster = two ? { ...cl0, pods: cl0.pods.map((p, i) => (p.hostNetwork ? p : { ...p, node: i % 2 === 0 ? 'w1' : 'c1' })) } : cl0;
+    const target = two ? { node: 'w1' } : { node: '', localPods: 'all' as const };
+    if (cl.pods.length === 0) return;
+    const victim = a % cl.pods.length;
+    const labels = cl.pods[b % cl.pods.length]?.labels ?? {};
+    const moved: Cluster = { ...cl, pods: cl.pods.map((p, i) => (i === victim ? { ...p, labels: { ...labels } } : p)) };
+    let cached = plan(compile(cl, ps), target);
+    for (const next of [moved, cl, cl]) {
+      const compiled = compile(next, ps);
+      const fresh = plan(compiled, target, cached.numbering);
+      cached = plan(compiled, target, cached);
+      assert.deepEqual(elementsOf(cached), elementsOf(fresh));
+      assert.deepEqual(cached.dropTargets, fresh.dropTargets);
+      assert.deepEqual(cached.numbering, fresh.numbering);
+    }
+  }), { numRuns: 60 });
+});
+
 // kubernetes.io/docs/concepts/services-networking/network-policies: a pod joining a
 // selected set ("label change") changes only its own address's identity.
 test('plan: a label change that moves a pod into an existing class changes one address element', () => {
@@ -129,4 +152,21 @@ test('plan: a label change that moves a pod into an existing class changes one a
   assert.equal(walk(before, 'TCP', 80), 'drop');
   assert.equal(walk(after, 'TCP', 80), 'accept');
   assert.equal(walk(after, 'TCP', 81), 'drop');
+});
+
+test('plan: pods that differ only by service account get their own identity (Calico serviceAccounts peers)', () => {
+  const pods = [
+    { ...pod('demo/server', { app: 'server' }, ['10.0.0.1']), serviceAccount: 'web' },
+    { ...pod('demo/allowed', { app: 'client' }, ['10.0.0.2']), serviceAccount: 'frontend' },
+    { ...pod('demo/denied', { app: 'client' }, ['10.0.0.3']), serviceAccount: 'batch' },
+    pod('demo/no-sa', { app: 'client' }, ['10.0.0.4']),
+  ];
+  const peer = { ...podsPeer('demo', { app: 'client' }), serviceAccounts: { names: ['frontend'] } };
+  const ps = policySet([policy({ name: 'sa-only', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [peer], ports: [port('TCP', 80)] }] })]);
+  const cl = cluster({ pods, namespaces: [ns('demo')] });
+  const compiled = compile(cl, ps);
+  const rs = plan(compiled, { node: '', localPods: 'all' });
+  const verdicts = ['10.0.0.2', '10.0.0.3', '10.0.0.4'].map((src) => walkPacket(rs, { src, dst: '10.0.0.1', protocol: 'TCP', port: 80 }).verdict);
+  assert.deepEqual(verdicts, ['accept', 'drop', 'drop']);
+  assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), cl, new Map([['', rs]]), [80]);
 });

@@ -44,7 +44,8 @@ export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
   }
 }
 
-function serviceAccountMatches(sa: NonNullable<PodsPeer['serviceAccounts']>, name: string): boolean {
+/** A pod without a service account runs as `default`, as Kubernetes assigns it. */
+export function serviceAccountMatches(sa: NonNullable<PodsPeer['serviceAccounts']>, name: string): boolean {
   if (sa.names !== undefined && !sa.names.includes(name)) return false;
   return sa.selector === undefined || matchSelector(sa.selector, { 'projectcalico.org/name': name });
 }
