@@ -26,6 +26,7 @@ import { registerProbe } from './commands/probe.ts';
 import { registerRun } from './commands/run.ts';
 import { registerUp } from './commands/up.ts';
 import { registerDown } from './commands/down.ts';
+import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerAgent } from './commands/agent.ts';
 
 export type { CliIo } from './cli-io.ts';
@@ -72,6 +73,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerProbe(program, ctx);
   registerUp(program, ctx);
   registerDown(program, ctx);
+  registerKubeconfig(program, ctx);
   registerAgent(program, ctx);
   registerVersion(program, ctx);
   return program;
