@@ -1,10 +1,12 @@
 // The agent on real netfilter (root; skips otherwise, saying why): a one-node lab, the
 // agent wired to an in-memory store and the real nft table of the lab node. Pods and the
 // seed's deny policy in the store → the table appears and real TCP traffic is denied and
-// allowed exactly as evaluate() says; a label change is one small delta transaction; a
-// restart (an agent in a child process killed with SIGKILL, a new instance on the same
-// netns) replaces the table in one transaction while a client keeps probing: the denied client
-// never gets through, the allowed one never fails. All lab namespaces are removed.
+// allowed exactly as evaluate() says; a label change is one small delta transaction. Then
+// the issue's hitless bar: 500 policy and label changes, with an agent restart in the
+// middle (an agent in a child process killed with SIGKILL, a new instance on the same
+// netns replacing the table in one transaction), while a denied and an allowed client keep
+// probing: the denied one never gets through, the allowed one never fails. All lab
+// namespaces are removed.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -127,77 +129,124 @@ test('the agent keeps a real node table in sync with the store, hitlessly across
   await first.whenIdle();
   assert.deepEqual(verifyReadback(first.applied() ?? applied, await table.readback()), []);
 
-  // Crash: the first agent stops (without touching its table), an agent in another
-  // process takes over (its first apply: a replace), and is killed with SIGKILL; its table
-  // keeps enforcing. A new agent starts on the same namespace while the client and its
-  // friend keep probing.
-  await first.stop();
-  const objects = [...store.list({ group: '', version: 'v1', resource: 'namespaces' }).items, ...store.list(POD).items, ...store.list(NETPOL).items];
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'crash-agent-child.ts'), node.name, node.netns], { stdio: ['pipe', 'pipe', 'pipe'] });
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  let childErr = '';
-  child.stderr.on('data', (d: Buffer) => { childErr += d.toString(); });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  child.stdin.end(JSON.stringify(objects));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
-    child.on('exit', () => reject(new Error(`the child agent exited early: ${childErr}`)));
-  });
-  const before = table.transactions.length;
-  let probing = true;
-  const rounds: Array<Record<string, boolean>> = [];
-  const prober = (async () => {
-    while (probing || rounds.length < 3) {
-      const r = await probe(lab, { from: ['demo/client', 'demo/friend'], to: ['demo/server'], port: 80, protocol: 'TCP', timeoutMs: 700 });
-      rounds.push({ 'demo/client': r.allowed['demo/client']?.['demo/server'] ?? true, 'demo/friend': r.allowed['demo/friend']?.['demo/server'] ?? false });
-    }
-  })();
-  await new Promise((r) => setTimeout(r, 300));
-  child.kill('SIGKILL');
-  assert.equal(await exited, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, 300));
-  const second = start();
-  await second.whenIdle();
-  await new Promise((r) => setTimeout(r, 300));
-  probing = false;
-  await prober;
-  assert.deepEqual(table.transactions.slice(before).map((x) => x.op), ['replace'], 'the restarted agent replaces the table in one transaction');
-  for (const [i, r] of rounds.entries()) assert.deepEqual(r, { 'demo/client': false, 'demo/friend': true }, `probe round ${i + 1} of ${rounds.length} during the restart`);
-  assert.deepEqual(await checkTraffic(lab, store, 'after the restart'), { 'demo/client': false, 'demo/friend': true });
-
-  // Churn: 120 changes of other pods' labels and of unrelated policies, applied as deltas
-  // while the client and its friend keep probing; their decisions never change.
+  // Hitless at the issue's scale: 500 changes (labels of pods and of the namespace, policy
+  // creates, updates and deletes) none of which changes the two probe clients' verdicts,
+  // while the client and its friend keep probing. Mid-churn the first agent stops (without
+  // touching its table), an agent in another process takes over (its first apply: a
+  // replace) and is killed with SIGKILL, the table keeps enforcing with no agent at all, and
+  // a new agent starts on the same namespace and catches up. The denied client must get
+  // through 0 times, the allowed friend must never fail.
   for (let i = 0; i < 10; i++) store.create(runningPod('demo', `ghost-${i}`, { app: 'ghost' }, `10.99.0.${i + 1}`, { node: i % 2 === 0 ? node.name : 'elsewhere' }));
-  await second.whenIdle();
-  const churnStart = table.transactions.length;
-  const churnRounds: Array<Record<string, boolean>> = [];
-  let churning = true;
-  const churnProber = (async () => {
-    while (churning || churnRounds.length < 3) {
-      const r = await probe(lab, { from: ['demo/client', 'demo/friend'], to: ['demo/server'], port: 80, protocol: 'TCP', timeoutMs: 700 });
-      churnRounds.push({ 'demo/client': r.allowed['demo/client']?.['demo/server'] ?? true, 'demo/friend': r.allowed['demo/friend']?.['demo/server'] ?? false });
-    }
-  })();
-  for (let i = 0; i < 120; i++) {
-    if (i % 3 === 2) {
-      const name = `churn-${i % 4}`;
-      try {
-        store.delete(NETPOL, name, 'demo');
-      } catch {
-        store.create({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'demo' }, spec: { podSelector: { matchLabels: { app: 'ghost' } }, ingress: [{ from: [{ podSelector: { matchLabels: { gen: String(i % 5) } } }] }] } });
+  await first.whenIdle();
+  const CHANGES = 500;
+  const CRASH_AT = { stopFirst: 150, killChild: 250, startSecond: 350 };
+  let writes = 0;
+  const churnPolicy = (i: number): Record<string, unknown> => {
+    const gen = String(i % 5);
+    // Every variant keeps demo/client (app=other, never gen) denied and demo/friend (app=client) allowed.
+    const variants: Array<Record<string, unknown>> = [
+      { podSelector: { matchLabels: { app: 'ghost' } }, ingress: [{ from: [{ podSelector: { matchLabels: { gen } } }] }] },
+      { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'gen', operator: 'In', values: [gen, '9'] }] } }], ports: [{ port: 80 }] }] },
+      { podSelector: { matchLabels: { app: 'ghost' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'server' } } }] }] },
+      { podSelector: { matchLabels: { app: 'ghost' } }, policyTypes: ['Ingress', 'Egress'] },
+      { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['server'] }] }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ protocol: 'TCP', port: 80, endPort: 81 }] }] },
+      // Egress-isolates the probe clients too, with everything allowed: their egress path changes, their verdicts must not.
+      { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
+      { podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'server' } } }], ports: [{ port: 80 }] }] },
+    ];
+    return variants[(i * 7 + Math.floor(i / 3)) % variants.length] ?? {};
+  };
+  const change = (i: number): void => {
+    writes++;
+    switch (i % 6) {
+      case 0:
+      case 3:
+        relabel(store, `ghost-${i % 10}`, { app: i % 4 === 0 ? 'client' : 'ghost', gen: String(i % 5) });
+        return;
+      case 1:
+      case 4: {
+        const name = `churn-${i % 8}`;
+        let have;
+        try {
+          have = store.get(NETPOL, name, 'demo');
+        } catch {
+          have = undefined;
+        }
+        if (have === undefined) store.create({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'demo' }, spec: churnPolicy(i) });
+        else if (i % 5 === 0) store.delete(NETPOL, name, 'demo');
+        else store.update({ ...have, spec: churnPolicy(i) });
+        return;
       }
-    } else {
-      relabel(store, `ghost-${i % 10}`, { app: i % 4 === 0 ? 'client' : 'ghost', gen: String(i % 5) });
+      case 2:
+        relabel(store, i % 4 === 2 ? 'client' : 'friend', { app: i % 4 === 2 ? 'other' : 'client', tick: String(i % 7) });
+        return;
+      default: {
+        const ns = store.get({ group: '', version: 'v1', resource: 'namespaces' }, 'demo');
+        store.update({ ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, tick: String(i % 3) } } });
+      }
     }
-    await new Promise((r) => setTimeout(r, 8));
+  };
+
+  const rounds: Array<{ at: number; got: Record<string, boolean> }> = [];
+  let churning = true;
+  let at = 0;
+  // Three probe loops at once: more connection attempts over the churn than one loop makes.
+  const probeLoop = async (): Promise<void> => {
+    while (churning || rounds.length < 3) {
+      const r = await probe(lab, { from: ['demo/client', 'demo/friend'], to: ['demo/server'], port: 80, protocol: 'TCP', timeoutMs: 700 });
+      rounds.push({ at, got: { 'demo/client': r.allowed['demo/client']?.['demo/server'] ?? true, 'demo/friend': r.allowed['demo/friend']?.['demo/server'] ?? false } });
+    }
+  };
+  const prober = Promise.all([probeLoop(), probeLoop(), probeLoop()]);
+  const firstOpsStart = table.transactions.length;
+  let firstOps: string[] = [];
+  let child: ReturnType<typeof spawn> | undefined;
+  let exited: Promise<NodeJS.Signals | null> | undefined;
+  let second: Agent | undefined;
+  let secondStart = 0;
+  for (let i = 0; i < CHANGES; i++) {
+    at = i;
+    if (i === CRASH_AT.stopFirst) {
+      await first.stop();
+      firstOps = table.transactions.slice(firstOpsStart).map((x) => x.op);
+      const objects = [...store.list({ group: '', version: 'v1', resource: 'namespaces' }).items, ...store.list(POD).items, ...store.list(NETPOL).items];
+      const c = spawn(process.execPath, [path.join(import.meta.dirname, 'crash-agent-child.ts'), node.name, node.netns], { stdio: ['pipe', 'pipe', 'pipe'] });
+      child = c;
+      t.after(() => { if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+      let childErr = '';
+      c.stderr?.on('data', (d: Buffer) => { childErr += d.toString(); });
+      exited = new Promise<NodeJS.Signals | null>((resolve) => c.on('exit', (_code, signal) => resolve(signal)));
+      c.stdin?.end(JSON.stringify(objects));
+      await new Promise<void>((resolve, reject) => {
+        c.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+        c.on('exit', () => reject(new Error(`the child agent exited early: ${childErr}`)));
+      });
+    }
+    if (i === CRASH_AT.killChild) {
+      child?.kill('SIGKILL');
+      assert.equal(await exited, 'SIGKILL');
+    }
+    if (i === CRASH_AT.startSecond) {
+      secondStart = table.transactions.length;
+      second = start();
+    }
+    change(i);
+    await new Promise((r) => setTimeout(r, 15));
   }
+  assert.ok(second !== undefined);
   await second.whenIdle();
   churning = false;
-  await churnProber;
-  const churnOps = table.transactions.slice(churnStart).map((x) => x.op);
-  assert.ok(churnOps.length > 5 && churnOps.every((op) => op === 'apply'), `deltas only during churn: ${churnOps.join(',')}`);
-  for (const [i, r] of churnRounds.entries()) assert.deepEqual(r, { 'demo/client': false, 'demo/friend': true }, `probe round ${i + 1} of ${churnRounds.length} during churn`);
+  await prober;
+  assert.equal(writes, CHANGES);
+  assert.ok(firstOps.length > 5 && firstOps.every((op) => op === 'apply'), `the first agent applied deltas only during churn: ${firstOps.join(',')}`);
+  const secondOps = table.transactions.slice(secondStart).map((x) => x.op);
+  assert.equal(secondOps[0], 'replace', 'the restarted agent replaces the table in one transaction');
+  assert.ok(secondOps.length > 5 && secondOps.slice(1).every((op) => op === 'apply'), `then deltas only: ${secondOps.join(',')}`);
+  assert.ok(rounds.some((r) => r.at >= CRASH_AT.killChild && r.at < CRASH_AT.startSecond), 'some probe rounds ran while no agent was alive');
+  for (const [i, r] of rounds.entries()) assert.deepEqual(r.got, { 'demo/client': false, 'demo/friend': true }, `probe round ${i + 1} of ${rounds.length} (during change ${r.at} of ${CHANGES})`);
+  t.diagnostic(`${CHANGES} changes, ${rounds.length} probe rounds, deltas: ${firstOps.length} + ${secondOps.length - 1}`);
   assert.deepEqual(verifyReadback(second.applied() ?? applied, await table.readback()), [], 'after churn the kernel holds the planned table');
+  assert.deepEqual(await checkTraffic(lab, store, 'after churn and restart'), { 'demo/client': false, 'demo/friend': true });
 
   relabel(store, 'friend', { app: 'other' });
   await second.whenIdle();

@@ -241,6 +241,24 @@ export function startKubelet(o: KubeletOptions): Kubelet {
     containers: pod.containers.map((c) => ({ name: c.name, image: c.image, ready: true, startedAt: started })),
   });
 
+  /**
+   * Frees `ip` when a pod the cluster no longer has still holds it (one pod deleted and
+   * another created with the same pinned address in one sync: the passes of different
+   * pods run concurrently, so the create may come first). True when it freed the address.
+   */
+  const freeStaleHolder = async (ip: string, self: string): Promise<boolean> => {
+    const holder = lab.pods.find((p) => p.key !== self && (p.ipv4 === ip || p.ipv6 === ip));
+    if (holder === undefined || desired.has(holder.key)) return false;
+    try {
+      await removePod(lab, holder.key);
+    } catch {
+      // Its own pass removed it meanwhile.
+    }
+    realized.delete(holder.key);
+    o.logger?.info({ pod: holder.key, ip, for: self }, 'pod removed from the lab to free its address');
+    return !lab.pods.some((p) => p.ipv4 === ip || p.ipv6 === ip);
+  };
+
   const reconcile = async (k: string): Promise<void> => {
     const want = desired.get(k);
     const have = lab.pods.find((p) => p.key === k);
@@ -289,12 +307,15 @@ export function startKubelet(o: KubeletOptions): Kubelet {
       const statusIp = want.status.podIPs.find((ip) => !ip.includes(':'));
       const statusIp6 = want.status.podIPs.find((ip) => ip.includes(':'));
       const pin = want.pinnedIp ?? statusIp;
+      const spec = { ...base, ...(pin === undefined ? {} : { ip: pin }), ...(statusIp6 !== undefined && node.podCidrV6 !== undefined ? { ipv6: statusIp6 } : {}) };
       try {
-        current = await addPod(lab, { ...base, ...(pin === undefined ? {} : { ip: pin }), ...(statusIp6 !== undefined && node.podCidrV6 !== undefined ? { ipv6: statusIp6 } : {}) });
+        current = await addPod(lab, spec);
       } catch (e) {
+        if (!(e instanceof LabError) || e.code !== 'conflict' || pin === undefined) throw e;
+        if (await freeStaleHolder(pin, k)) current = await addPod(lab, spec);
         // An address kept from the status may be taken by now: a fresh one is fine then.
-        if (want.pinnedIp !== undefined || pin === undefined || !(e instanceof LabError) || e.code !== 'conflict') throw e;
-        current = await addPod(lab, base);
+        else if (want.pinnedIp === undefined) current = await addPod(lab, base);
+        else throw e;
       }
       realized.set(k, { uid: want.uid, startTime: o.now() });
       o.logger?.info({ pod: k, node: nodeName, ip: current.ipv4 }, 'pod started in the lab');
