@@ -21,13 +21,22 @@ export interface StoreLock {
   release(): void;
 }
 
-/** Whether a process with this PID exists (EPERM: it exists but belongs to someone else). */
+/**
+ * Whether a process with this PID runs (EPERM: it exists but belongs to someone else). A
+ * process killed with SIGKILL stays a zombie until its parent reaps it — and where the
+ * parent never does (an init that does not reap), signal 0 still succeeds: on Linux the
+ * state in /proc/PID/stat tells a zombie (Z) or dead (X) process from a live one.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (not Linux): signal 0 is all we know
   }
 }
 

@@ -9,7 +9,7 @@
 //   palisade.log  the daemon's log (`up -d`)
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processStartTime } from '../../lab/processes.ts';
+import { isRunning, processStartTime } from '../../lab/processes.ts';
 
 export const HOME_FILES = Object.freeze({
   store: 'store',
@@ -52,6 +52,8 @@ export function liveProcess(home: string): { readonly pid: number; readonly star
   if (!Number.isInteger(pid) || pid <= 1) return undefined;
   const now = processStartTime(pid);
   if (now === undefined || (startTime !== '' && now !== startTime)) return undefined;
+  // A daemon killed with SIGKILL stays a zombie until reaped: it no longer runs.
+  if (!isRunning(pid)) return undefined;
   return { pid, startTime };
 }
 
