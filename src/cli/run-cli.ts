@@ -28,6 +28,7 @@ import { registerUp } from './commands/up.ts';
 import { registerDown } from './commands/down.ts';
 import { registerKubeconfig } from './commands/kubeconfig.ts';
 import { registerAgent } from './commands/agent.ts';
+import { registerConvert } from './commands/convert.ts';
 
 export type { CliIo } from './cli-io.ts';
 
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerMatrix(program, ctx);
   registerExplain(program, ctx);
   registerDiff(program, ctx);
+  registerConvert(program, ctx);
   registerDataplane(program, ctx);
   registerCreate(program, ctx);
   registerRun(program, ctx);

@@ -1,0 +1,98 @@
+// Converters, per construct and target: the output must re-read through buildSnapshot
+// without problems (valid by construction), and what a target cannot express must be
+// noted, never dropped silently. Equivalence of verdicts is proven end to end in
+// test/cli/convert.test.ts (the engine is above api/).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSnapshot } from '../snapshot.ts';
+import type { SourceDocument } from '../source-document.ts';
+import { convertPolicies } from './convert.ts';
+import type { ConversionTarget, Manifest } from './limitations.ts';
+import { CONVERSION_NOTES_ANNOTATION } from './limitations.ts';
+
+const doc = (object: unknown, index = 0): SourceDocument => ({ source: 'test', index, object });
+const ns = (name: string, labels: Record<string, string> = {}): Manifest => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+const pod = (namespace: string, name: string, ip: string): Manifest => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app: name } },
+  spec: { containers: [{ name: 'c', image: 'i', ports: [{ name: 'http', containerPort: 80 }] }] }, status: { podIP: ip },
+});
+const CLUSTER = [ns('a', { team: 'a' }), ns('b', { team: 'b' }), pod('a', 'web', '10.0.0.1'), pod('b', 'db', '10.0.1.1')];
+
+const K8S_NP = {
+  apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'a' },
+  spec: {
+    podSelector: { matchLabels: { app: 'web' } },
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'b' } } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] } }], ports: [{ port: 'http' }, { port: 8000, endPort: 8080, protocol: 'UDP' }] }],
+    egress: [{}],
+  },
+};
+const CALICO_DENY = {
+  apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'd', namespace: 'a' },
+  spec: { order: 10, selector: 'app == "web"', ingress: [{ action: 'Deny', source: { selector: 'app starts with "d"', namespaceSelector: 'all()' } }] },
+};
+const CNP_ADMIN = {
+  apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'adm' },
+  spec: { tier: 'Admin', priority: 5, subject: { namespaces: {} }, ingress: [{ action: 'Pass', from: [{ namespaces: { matchLabels: { team: 'b' } } }] }] },
+};
+const CILIUM_FQDN = {
+  apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'f', namespace: 'a' },
+  spec: { endpointSelector: {}, egress: [{ toFQDNs: [{ matchName: 'example.com' }] }, { toEntities: ['world'] }] },
+};
+
+interface Case {
+  name: string;
+  cite: string;
+  input: Manifest;
+  to: ConversionTarget;
+  /** Kinds of the output objects. */
+  kinds: string[];
+  /** Regexps each of which some note must match (none: no notes). */
+  notes: RegExp[];
+}
+
+const cases: Case[] = [
+  { name: 'k8s → calico: selectors, ipBlock except, named port, endPort', cite: 'https://docs.tigera.io/calico/latest/reference/resources/networkpolicy', input: K8S_NP, to: 'calico', kinds: ['NetworkPolicy'], notes: [] },
+  { name: 'k8s → k8s is the identity', cite: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/', input: K8S_NP, to: 'k8s', kinds: ['NetworkPolicy'], notes: [] },
+  { name: 'k8s → cilium: an ipBlock covering every pod gets an endpoint-selector rule, noted', cite: 'https://docs.cilium.io/en/stable/network/kubernetes/policy/ (CIDR rules do not apply to pods)', input: K8S_NP, to: 'cilium', kinds: ['CiliumNetworkPolicy'], notes: [/never match pod IPs.*covers every pod/] },
+  { name: 'k8s → cnp: default-tier policies have no CNP form', cite: 'network-policy-api apis/v1alpha2 (Admin and Baseline tiers only)', input: K8S_NP, to: 'cnp', kinds: [], notes: [/only the Admin and Baseline tiers/] },
+  { name: 'calico deny → k8s: deny cannot be expressed', cite: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/ (allow-only)', input: CALICO_DENY, to: 'k8s', kinds: ['NetworkPolicy'], notes: [/can only allow/] },
+  { name: 'calico deny → cilium: a starts-with selector is reported, the policy still isolates', cite: 'https://docs.cilium.io/en/stable/security/policy/language/#deny-policies', input: CALICO_DENY, to: 'cilium', kinds: ['CiliumNetworkPolicy'], notes: [/Cilium endpoint selectors are Kubernetes label selectors/] },
+  { name: 'cnp admin pass → calico: kube-admin tier', cite: 'https://docs.tigera.io/calico/latest/reference/resources/tier', input: CNP_ADMIN, to: 'calico', kinds: ['Tier', 'GlobalNetworkPolicy'], notes: [] },
+  { name: 'cnp admin → cnp is the identity', cite: 'network-policy-api apis/v1alpha2/clusternetworkpolicy_types.go', input: CNP_ADMIN, to: 'cnp', kinds: ['ClusterNetworkPolicy'], notes: [] },
+  { name: 'cnp admin → cilium: no tiers', cite: 'https://docs.cilium.io/en/stable/security/policy/ (no tiers)', input: CNP_ADMIN, to: 'cilium', kinds: [], notes: [/Cilium has no tiers/] },
+  { name: 'cilium fqdn/world → k8s: reported per field path', cite: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/ (no FQDN)', input: CILIUM_FQDN, to: 'k8s', kinds: ['NetworkPolicy'], notes: [/egress\[0\].*DNS names/, /egress\[1\].*entities.*world/] },
+  { name: 'cilium fqdn → calico: domains', cite: 'https://docs.tigera.io/calico/latest/reference/resources/networkpolicy#entityrule', input: CILIUM_FQDN, to: 'calico', kinds: ['NetworkPolicy'], notes: [/Calico has no entity world/] },
+];
+
+for (const c of cases) {
+  test(`convert: ${c.name} (${c.cite})`, () => {
+    const before = buildSnapshot([...CLUSTER, c.input].map((o, i) => doc(o, i)));
+    assert.deepEqual(before.problems, []);
+    const out = convertPolicies(before.policies, before.cluster, c.to);
+    assert.deepEqual(out.objects.map((o) => o['kind']), c.kinds);
+    for (const re of c.notes) assert.ok(out.notes.some((n) => re.test(`${n.path}: ${n.message}`)), `${re} in ${JSON.stringify(out.notes)}`);
+    if (c.notes.length === 0) assert.deepEqual(out.notes, []);
+    const after = buildSnapshot([...CLUSTER, ...out.objects].map((o, i) => doc(o, i)));
+    assert.deepEqual(after.problems, [], 'the output re-reads without errors');
+    // Notes travel with the objects they are about.
+    for (const o of out.objects) {
+      const ann = ((o['metadata'] as Manifest)['annotations'] as Record<string, string> | undefined)?.[CONVERSION_NOTES_ANNOTATION];
+      if (out.notes.length === 0) assert.equal(ann, undefined);
+    }
+  });
+}
+
+test('convert: k8s → calico → k8s gives back the same IR rules (round trip)', () => {
+  const first = buildSnapshot([...CLUSTER, K8S_NP].map((o, i) => doc(o, i)));
+  const calico = convertPolicies(first.policies, first.cluster, 'calico');
+  const mid = buildSnapshot([...CLUSTER, ...calico.objects].map((o, i) => doc(o, i)));
+  const back = convertPolicies(mid.policies, mid.cluster, 'k8s');
+  assert.deepEqual(back.notes, []);
+  const spec = (back.objects[0]?.['spec'] ?? {}) as Manifest;
+  assert.deepEqual(spec['policyTypes'], ['Ingress', 'Egress']);
+  assert.deepEqual(spec['podSelector'], { matchLabels: { app: 'web' } });
+  const ingress = spec['ingress'] as Manifest[];
+  // Calico needs one rule per peer and protocol: the Kubernetes rule comes back split.
+  assert.ok(ingress.some((r) => JSON.stringify(r['from']) === JSON.stringify([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] } }])));
+  assert.ok(ingress.some((r) => JSON.stringify(r['ports']) === JSON.stringify([{ protocol: 'UDP', port: 8000, endPort: 8080 }])));
+});
