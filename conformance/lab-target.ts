@@ -8,8 +8,9 @@
 // Pods keep the IPs the cases pin (status.podIP): they become the lab.palisade.io/ip
 // annotation, so ipBlock cases see the addresses they were written for (the lab routes
 // pinned addresses outside a node's pod CIDR with host routes).
-// SCTP cannot be probed here (Node.js has no SCTP sockets): `sctpSkipReason()` says why,
-// and lab.test.ts skips those expectations with it.
+// SCTP: Node.js has no SCTP sockets, so the lab sends raw INITs (src/lab/sctp/) where it
+// can; where it cannot, `sctpSkipReason()` says why and lab.test.ts skips those
+// expectations with it (it is false when SCTP is probed).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,8 +43,15 @@ export interface LabTargetOptions {
   readonly concurrency?: number;
 }
 
-export function sctpSkipReason(): string {
-  return `SCTP is not probed in the lab: ${sctpSupport().reason}`;
+/** Why SCTP expectations are skipped in the lab, or false when they are probed (raw INITs). */
+export function sctpSkipReason(): string | false {
+  const s = sctpSupport();
+  return s.sockets || s.raw ? false : `SCTP is not probed in the lab: ${s.reason}`;
+}
+
+function requireSctpProbe(): void {
+  const why = sctpSkipReason();
+  if (why !== false) throw new Error(why);
 }
 
 function rec(v: unknown): Record<string, unknown> {
@@ -175,7 +183,7 @@ class LabAnswers implements TargetAnswers {
   async matrix(p: MatrixProbe): Promise<TruthTable> {
     const lab = this.#cluster.lab;
     if (lab === undefined) throw new Error('the lab is not running');
-    if (p.protocol === 'SCTP') throw new Error(sctpSkipReason());
+    if (p.protocol === 'SCTP') requireSctpProbe();
     // A named port resolves per destination pod; pods without it cannot be reached on it.
     const byPort = new Map<number, string[]>();
     for (const dst of p.pods) {
@@ -196,7 +204,7 @@ class LabAnswers implements TargetAnswers {
   async flow(p: FlowProbe): Promise<FlowAnswer> {
     const lab = this.#cluster.lab;
     if (lab === undefined) throw new Error('the lab is not running');
-    if (p.protocol === 'SCTP') throw new Error(sctpSkipReason());
+    if (p.protocol === 'SCTP') requireSctpProbe();
     if (!isPodRef(p.from)) throw new Error(`the lab probes from pods only, not from ${p.from}`);
     let dest = p.to;
     if (isPodRef(p.to)) {

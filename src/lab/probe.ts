@@ -1,7 +1,8 @@
 // The connectivity truth table by REAL traffic: for each (source, destination) pod pair,
 // one agnhost-style connect from the source pod's namespace to the destination pod's IP.
 // One prober process per source pod tries all its destinations concurrently; at most
-// `concurrency` prober processes run at once.
+// `concurrency` prober processes run at once. SCTP, where no SCTP sockets exist, is one
+// raw INIT per cell (src/lab/sctp/): the result carries a `note` saying so.
 import { fileURLToPath } from 'node:url';
 import type { Protocol } from '../model/protocol.ts';
 import type { ConnectOutcome, ConnectStatus } from './agnhost/connect.ts';
@@ -11,7 +12,7 @@ import { runRaw } from './exec.ts';
 import { mapLimit } from './limit.ts';
 import { netnsExecArgv } from './netns.ts';
 import type { ProberReply, ProberRequest } from './prober.ts';
-import { requireSctp } from './sctp.ts';
+import { requireSctp, sctpSupport } from './sctp.ts';
 import type { Lab } from './topology.ts';
 
 const PROBER_PATH = fileURLToPath(new URL('./prober.ts', import.meta.url));
@@ -46,6 +47,8 @@ export interface ProbeResult {
   /** agnhost's stderr line for every failed cell, `src -> dst: line`. */
   readonly messages: readonly string[];
   readonly durationMs: number;
+  /** How the traffic was made when not with ordinary sockets (SCTP by raw packets). */
+  readonly note?: string;
 }
 
 function protocolArg(p: Protocol): ProberRequest['protocol'] {
@@ -97,5 +100,9 @@ export async function probe(lab: Lab, o: ProbeOptions): Promise<ProbeResult> {
     }
   });
   const pods = [...new Set([...from.map((p) => p.key), ...to.map((p) => p.key)])];
-  return { port: o.port, protocol: o.protocol, family, pods, allowed, outcome, messages: messages.sort(), durationMs: Date.now() - started };
+  const sctp = o.protocol === 'SCTP' ? sctpSupport() : undefined;
+  return {
+    port: o.port, protocol: o.protocol, family, pods, allowed, outcome, messages: messages.sort(), durationMs: Date.now() - started,
+    ...(sctp?.raw === true && !sctp.sockets ? { note: sctp.reason } : {}),
+  };
 }

@@ -4,8 +4,10 @@
 // instead of one per cell keeps a large matrix cheap.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { attemptConnect, type ConnectOutcome, type ConnectProtocol } from './agnhost/connect.ts';
+import { attemptConnect, splitHostPort, type ConnectOutcome, type ConnectProtocol } from './agnhost/connect.ts';
 import { mapLimit } from './limit.ts';
+import { sctpSupport } from './sctp.ts';
+import { rawSctpProbe, type RawSctpTarget } from './sctp/raw-sctp.ts';
 
 export interface ProberRequest {
   readonly protocol: ConnectProtocol;
@@ -25,7 +27,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** SCTP without sockets: all INITs in one raw-packet process (targets are IP literals). */
+async function runRawSctp(req: ProberRequest): Promise<ProberReply> {
+  const results: Record<string, ConnectOutcome> = {};
+  const raw: RawSctpTarget[] = [];
+  for (const t of req.targets) {
+    const hp = splitHostPort(t.dest);
+    if (typeof hp === 'string') results[t.key] = { status: 'DNS', message: `DNS: ${hp}` };
+    else raw.push({ key: t.key, ip: hp.host, port: hp.port });
+  }
+  Object.assign(results, await rawSctpProbe(raw, req.timeoutMs));
+  return { results };
+}
+
 export async function runProber(req: ProberRequest): Promise<ProberReply> {
+  if (req.protocol === 'sctp' && sctpSupport().raw) return runRawSctp(req);
   const outcomes = await mapLimit(req.targets, req.concurrency, (t) =>
     attemptConnect({ dest: t.dest, protocol: req.protocol, timeoutMs: req.timeoutMs }));
   const results: Record<string, ConnectOutcome> = {};

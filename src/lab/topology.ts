@@ -9,6 +9,7 @@
 // each namespace before it is created, so destroyLab() removes exactly this lab's things.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatCidr } from '../model/ip.ts';
 import { isProtocol, type Protocol } from '../model/protocol.ts';
@@ -22,6 +23,7 @@ import { addNetns, deleteNetns, ipBatch, labSupport, listNetns, netnsExecArgv, n
 import { killRecorded, processStartTime, recordedProcesses, spawnInNetns, waitGone } from './processes.ts';
 import { LOG_DIR, PID_DIR, STATE_FILE, readState, writeState, type LabNodeState, type LabPodState, type LabPortState, type LabProcessState, type LabState } from './lab-state.ts';
 import { sctpSupport } from './sctp.ts';
+import { sctpResponderArgv } from './sctp/raw-sctp.ts';
 
 export const AGNHOST_PATH = fileURLToPath(new URL('./agnhost/agnhost.ts', import.meta.url));
 
@@ -298,7 +300,9 @@ export async function addPod(lab: Lab, spec: PodSpec): Promise<LabPodState> {
   }
   const outside = (ip: string | undefined, cidr: string | undefined): boolean => ip !== undefined && cidr !== undefined && !contains(cidr, ip);
   const needsExtraRoutes = outside(ipv4, node.podCidrV4) || outside(ipv6, node.podCidrV6);
-  const warnings = ports.filter((p) => p.protocol === 'SCTP').map((p) => `${p.port}/SCTP is not served: ${sctpSupport().reason}`);
+  const sctp = sctpSupport();
+  const sctpPorts = ports.filter((p) => p.protocol === 'SCTP').map((p) => p.port);
+  const warnings = sctpPorts.map((p) => (sctp.raw ? `${p}/SCTP is answered by raw packets: ${sctp.reason}` : `${p}/SCTP is not served: ${sctp.reason}`));
 
   const netns = `${lab.prefix}p${lab.state.nextPod.toString(36)}`;
   if (netns.length > 15) throw new LabError('conflict', `lab ${lab.id} ran out of pod interface names`);
@@ -312,6 +316,11 @@ export async function addPod(lab: Lab, spec: PodSpec): Promise<LabPodState> {
   lab.commit((s) => ({ ...s, nextPod: s.nextPod + 1, netns: [...s.netns, netns], pods: [...s.pods, pod] }));
   try {
     await wirePod(lab, pod, node);
+    if (sctp.raw && sctpPorts.length > 0) {
+      // A second process of the pod, found again by its pidfile (and by its namespace).
+      const [command, args] = sctpResponderArgv(sctpPorts);
+      await spawnInNetns({ stateDir: lab.stateDir, name: sctpResponderName(pod), netns, command, args, waitReady: true, env: {} });
+    }
     const proc = podProcess(pod);
     if (proc === undefined) return pod;
     const record = await spawnInNetns({
@@ -355,10 +364,15 @@ async function wirePod(lab: Lab, pod: LabPodState, node: LabNodeState): Promise<
   }));
 }
 
+function sctpResponderName(pod: LabPodState): string {
+  return `${pod.netns}-sctp`;
+}
+
 /** Stops the pod's processes and deletes its namespace (which removes its veth and routes). */
 export async function removePod(lab: Lab, key: string): Promise<void> {
   const pod = lab.pod(key);
   if (pod.process !== undefined) killRecorded(pod.process);
+  for (const p of recordedProcesses(lab.stateDir)) if (basename(p.pidFile) === `${sctpResponderName(pod)}.pid`) killRecorded(p);
   await killNetnsProcesses(pod.netns);
   // The kernel dismantles a deleted namespace asynchronously; deleting the node's end of
   // the veth first drops the pair and the pod's host routes now, so the IP is reusable.

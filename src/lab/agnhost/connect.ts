@@ -3,11 +3,17 @@
 // success, `TIMEOUT` when dropped, `REFUSED` on RST/port-unreachable, `OTHER: …` else —
 // and exit code 0 only on success. Upstream: kubernetes/kubernetes
 // test/images/agnhost/connect/connect.go. The prober reuses `attemptConnect`.
+// SCTP (no SCTP sockets here) is one raw INIT: success means an INIT-ACK came back, so a
+// policy allowed the INIT both ways through conntrack, as for a real association's start.
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { FlagError, flagNumber, flagString, parseFlags } from './flags.ts';
 import { sctpSupport } from '../sctp.ts';
+import { rawSctpProbe } from '../sctp/raw-sctp.ts';
+
+/** agnhost without --timeout waits for the kernel to give up; one raw INIT waits this long. */
+const SCTP_NO_DEADLINE_MS = 30_000;
 
 export type ConnectStatus = 'connected' | 'TIMEOUT' | 'REFUSED' | 'OTHER' | 'DNS' | 'UNKNOWN';
 
@@ -140,11 +146,14 @@ export async function attemptConnect(req: ConnectRequest): Promise<ConnectOutcom
   if (typeof hp === 'string') {
     return req.protocol === 'tcp' ? { status: 'UNKNOWN', message: `UNKNOWN: ${hp}` } : { status: 'DNS', message: `DNS: ${hp}` };
   }
-  if (req.protocol === 'sctp') {
-    return { status: 'OTHER', message: `OTHER: ${sctpSupport().reason}` };
-  }
+  const sctp = req.protocol === 'sctp' ? sctpSupport() : undefined;
+  if (sctp !== undefined && !sctp.raw) return { status: 'OTHER', message: `OTHER: ${sctp.reason}` };
   const ip = await resolve(hp.host);
   if (typeof ip !== 'string') return ip;
+  if (sctp !== undefined) {
+    const r = await rawSctpProbe([{ key: 'dest', ip, port: hp.port }], req.timeoutMs > 0 ? req.timeoutMs : SCTP_NO_DEADLINE_MS);
+    return r['dest'] ?? { status: 'UNKNOWN', message: 'UNKNOWN: no result' };
+  }
   return req.protocol === 'tcp'
     ? connectTcp(ip, hp.port, req.timeoutMs)
     : connectUdp(ip, hp.port, req.timeoutMs, req.udpData ?? 'hostname');
