@@ -67,6 +67,7 @@ suite('palisade exec and probe in the lab (real traffic)', { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\tX/);
     assert.doesNotMatch(r.stdout, /\t\./);
+    assert.match(r.stderr, /^note: SCTP probed by raw INIT delivery/m);
   });
 
   test('probe --protocol SCTP: a note that SCTP cannot be probed here, exit 1', { skip: sctpSupport().raw ? 'raw SCTP is available here' : false }, async () => {

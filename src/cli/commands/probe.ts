@@ -71,6 +71,8 @@ export async function runProbe(opts: ProbeOptions, ctx: CommandContext): Promise
     if (e instanceof LabError) throw new CliError(e.message, EXIT.no);
     throw e;
   }
+  // How the cells were measured, where it differs from a plain connection (raw SCTP packets).
+  if (result.note !== undefined) io.stderr.write(`note: ${result.note}\n`);
   io.stdout.write(renderTruthTable(probeTable(result), opts.output));
   return EXIT.ok;
 }
@@ -90,7 +92,7 @@ export function registerProbe(program: Command, ctx: CommandContext): void {
       '',
       'table: the Kubernetes e2e truth table (tab-separated); json: one line',
       '{"port":80,"protocol":"TCP","pods":[...],"allowed":{"FROM":{"TO":true|false}}}, as palisade matrix.',
-      'SCTP: where the lab cannot send SCTP, a note says so on stderr and the exit code is 1.',
+      'SCTP: without SCTP sockets in the kernel, SCTP is probed by raw INIT/INIT-ACK packets and a note on stderr says so; where the lab cannot send SCTP at all (no python3), a note says so and the exit code is 1.',
       'Exit codes: 0 printed, 1 palisade (or its lab) not running or SCTP not probeable, 2 usage error.',
     ].join('\n'))
     .action(async (opts: ProbeOptions) => runVerb(ctx, async () => runProbe(opts, ctx)));
