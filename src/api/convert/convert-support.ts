@@ -10,7 +10,8 @@ import { policyDisplayName } from '../../model/policy.ts';
 import type { PortMatch } from '../../model/port-match.ts';
 import { PROTOCOLS } from '../../model/protocol.ts';
 import type { Selector } from '../../model/selector.ts';
-import type { ConversionNote, Manifest } from './limitations.ts';
+import type { PolicySet } from '../../model/tier.ts';
+import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { CONVERSION_NOTES_ANNOTATION } from './limitations.ts';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -155,4 +156,20 @@ export function directions(p: Policy): Array<{ dir: 'ingress' | 'egress'; rules:
   if (p.ingress !== undefined) out.push({ dir: 'ingress', rules: p.ingress });
   if (p.egress !== undefined) out.push({ dir: 'egress', rules: p.egress });
   return out;
+}
+
+/** One policy's conversion: its objects and what could not be said exactly. */
+export type ConvertOne = (p: Policy, cluster: Cluster, names: NameRegistry) => { objects: Manifest[]; notes: ConversionNote[] };
+
+/** Converts every policy of the set with `one`, output names unique across the set. */
+export function convertEach(set: PolicySet, cluster: Cluster, one: ConvertOne): ConversionOutput {
+  const names = new NameRegistry();
+  const objects: Manifest[] = [];
+  const notes: ConversionNote[] = [];
+  for (const p of set.policies) {
+    const r = one(p, cluster, names);
+    objects.push(...r.objects);
+    notes.push(...r.notes);
+  }
+  return { objects, notes };
 }

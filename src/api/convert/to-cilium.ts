@@ -13,9 +13,9 @@ import { SELECT_ALL } from '../../model/selector.ts';
 import type { PolicySet } from '../../model/tier.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
-import type { LabelSelectorOut } from './convert-support.ts';
+import type { LabelSelectorOut , NameRegistry} from './convert-support.ts';
 import {
-  NAMESPACE_NAME_LABEL, NameRegistry, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, toLabelSelector,
+  NAMESPACE_NAME_LABEL, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, toLabelSelector, convertEach
 } from './convert-support.ts';
 
 const L = LIMITS.cilium;
@@ -172,13 +172,5 @@ function convertOne(p: Policy, cluster: Cluster, names: NameRegistry): { objects
 }
 
 export function toCilium(set: PolicySet, cluster: Cluster): ConversionOutput {
-  const names = new NameRegistry();
-  const objects: Manifest[] = [];
-  const notes: ConversionNote[] = [];
-  for (const p of set.policies) {
-    const r = convertOne(p, cluster, names);
-    objects.push(...r.objects);
-    notes.push(...r.notes);
-  }
-  return { objects, notes };
+  return convertEach(set, cluster, convertOne);
 }

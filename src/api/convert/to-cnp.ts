@@ -11,7 +11,8 @@ import type { Rule } from '../../model/rule.ts';
 import type { PolicySet } from '../../model/tier.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
-import { NameRegistry, PolicyNotes, annotate, isAllPorts, outputName, perProtocol, podsInCidr, scopeSelector, toLabelSelector } from './convert-support.ts';
+import type { NameRegistry} from './convert-support.ts';
+import { PolicyNotes, annotate, isAllPorts, outputName, perProtocol, podsInCidr, scopeSelector, toLabelSelector, convertEach } from './convert-support.ts';
 
 const L = LIMITS.cnp;
 const TIERS: Readonly<Record<string, string>> = { admin: 'Admin', baseline: 'Baseline' };
@@ -112,13 +113,5 @@ function convertOne(p: Policy, cluster: Cluster, names: NameRegistry): { objects
 }
 
 export function toClusterNetworkPolicy(set: PolicySet, cluster: Cluster): ConversionOutput {
-  const names = new NameRegistry();
-  const objects: Manifest[] = [];
-  const notes: ConversionNote[] = [];
-  for (const p of set.policies) {
-    const r = convertOne(p, cluster, names);
-    objects.push(...r.objects);
-    notes.push(...r.notes);
-  }
-  return { objects, notes };
+  return convertEach(set, cluster, convertOne);
 }

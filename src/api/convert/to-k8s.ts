@@ -12,9 +12,10 @@ import type { Rule } from '../../model/rule.ts';
 import type { PolicySet } from '../../model/tier.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
+import type { NameRegistry} from './convert-support.ts';
 import {
-  NAMESPACE_NAME_LABEL, NameRegistry, PolicyNotes, annotate, isAllPorts, namespacesIn, outputName,
-  perProtocol, podsInCidr, selectorMatches, toLabelSelector,
+  NAMESPACE_NAME_LABEL, PolicyNotes, annotate, isAllPorts, namespacesIn, outputName,
+  perProtocol, podsInCidr, selectorMatches, toLabelSelector, convertEach
 } from './convert-support.ts';
 
 const L = LIMITS.k8s;
@@ -184,13 +185,5 @@ function convertOne(p: Policy, cluster: Cluster, names: NameRegistry): { objects
 }
 
 export function toKubernetes(set: PolicySet, cluster: Cluster): ConversionOutput {
-  const names = new NameRegistry();
-  const objects: Manifest[] = [];
-  const notes: ConversionNote[] = [];
-  for (const p of set.policies) {
-    const r = convertOne(p, cluster, names);
-    objects.push(...r.objects);
-    notes.push(...r.notes);
-  }
-  return { objects, notes };
+  return convertEach(set, cluster, convertOne);
 }
