@@ -13,7 +13,7 @@ import { SELECT_ALL } from '../../model/selector.ts';
 import type { PolicySet } from '../../model/tier.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
-import type { LabelSelectorOut , NameRegistry} from './convert-support.ts';
+import type { LabelSelectorOut, NameRegistry } from './convert-support.ts';
 import {
   NAMESPACE_NAME_LABEL, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, toLabelSelector, convertEach
 } from './convert-support.ts';
