@@ -5,5 +5,6 @@ import { upstreamNetpolCases } from './upstream-netpol.ts';
 import { cnpCases } from './cnp.ts';
 import { ciliumCases } from './cilium.ts';
 import { calicoCases } from './calico.ts';
+import { mixedCases } from './mixed.ts';
 
-export const ALL_CASES: readonly ConformanceCase[] = [...upstreamNetpolCases, ...detailCases, ...cnpCases, ...ciliumCases, ...calicoCases];
+export const ALL_CASES: readonly ConformanceCase[] = [...upstreamNetpolCases, ...detailCases, ...cnpCases, ...ciliumCases, ...calicoCases, ...mixedCases];

@@ -100,10 +100,17 @@ function describeDirection(direction: Direction, d: DirectionRules | undefined):
   return [`${label}: ${head}; ${d.rules.length} rules, first match wins:`, ...d.rules.map((r, i) => `  ${i + 1}. ${describeRule(r, direction)}.`)];
 }
 
+/** Orders at the ends of the number line mean "before/after every other policy" (Cilium deny rules, Calico's omitted order). */
+function orderText(order: number): string {
+  if (order <= -Number.MAX_SAFE_INTEGER) return 'before every other policy of the tier';
+  if (order >= Number.MAX_SAFE_INTEGER) return 'after every other policy of the tier';
+  return `at order ${order}`;
+}
+
 export function describePolicy(policy: Policy): string[] {
   const lines = [
     `Applies to ${podsText(policy.subject.pods)} ${scopeText(policy.subject.namespaces)}.`,
-    `Evaluated in tier ${policy.tier} at order ${policy.order}.`,
+    `Evaluated in tier ${policy.tier} ${orderText(policy.order)}.`,
   ];
   if (policy.staged) lines.push('Staged: evaluated for reports only, never enforced.');
   lines.push(...describeDirection('ingress', policy.ingress), ...describeDirection('egress', policy.egress));

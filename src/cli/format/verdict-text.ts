@@ -30,7 +30,9 @@ export function ruleMatchText(m: RuleMatch): string {
 }
 
 function tierLines(t: TierTrace): string[] {
-  const selected = t.selectedBy.length === 0 ? '' : `selected by ${t.selectedBy.map(policyDisplayName).join(', ')}; `;
+  // One object can stand for several IR policies (a Cilium policy's deny rules): name it once.
+  const names = [...new Set(t.selectedBy.map(policyDisplayName))];
+  const selected = names.length === 0 ? '' : `selected by ${names.join(', ')}; `;
   return [`  tier ${t.tier}: ${selected}${OUTCOME_TEXT[t.outcome]}`, ...t.matches.map((m) => `    ${ruleMatchText(m)}`)];
 }
 
@@ -44,6 +46,20 @@ function directionLines(d: DirectionVerdict, fallbackEndpoint: string): string[]
   return lines;
 }
 
+/** What the verdict would be with staged policies enforced, when there are any (Calico staged policies). */
+function stagedLines(v: Verdict): string[] {
+  if (v.staged === undefined) return [];
+  const s = v.staged;
+  const same = s.allowed === v.allowed ? 'same as enforced' : 'differs from enforced';
+  const side = (d: DirectionVerdict): string[] => {
+    const decided = d.decidedBy === undefined ? [] : [`    ${ruleMatchText(d.decidedBy)}`];
+    return [`  ${d.direction}: ${d.allowed ? 'allowed' : 'denied'}: ${d.message}`, ...decided];
+  };
+  const head = `staged (with staged policies enforced): ${s.allowed ? 'ALLOWED' : 'DENIED'} (${same})`;
+  // The sides are worth reading only when staging would change the answer.
+  return s.allowed === v.allowed ? [head] : [head, ...side(s.egress), ...side(s.ingress)];
+}
+
 /** The whole explanation; the first word is ALLOWED or DENIED. */
 export function renderVerdict(v: Verdict, portName?: string): string {
   const lines = [
@@ -51,6 +67,7 @@ export function renderVerdict(v: Verdict, portName?: string): string {
     ...directionLines(v.egress, endpointText(v.flow.src)),
     ...directionLines(v.ingress, endpointText(v.flow.dst)),
     ...v.notes.map((n) => `note: ${n}`),
+    ...stagedLines(v),
   ];
   return `${lines.join('\n')}\n`;
 }
