@@ -8,13 +8,19 @@
 // Pods keep the IPs the cases pin (status.podIP): they become the lab.palisade.io/ip
 // annotation, so ipBlock cases see the addresses they were written for (the lab routes
 // pinned addresses outside a node's pod CIDR with host routes).
+// An address endpoint of a `flow` (`192.0.2.10 -> ns/web`, `ns/client -> 198.51.100.9`)
+// is an external host of the lab (src/lab/external-hosts.ts): created on first use with
+// that address, serving the flow's port when it is the destination, and probed from with
+// agnhost connect when it is the source. Every sync removes them first, so a case's pods
+// may pin any address and each step starts without hosts.
 // SCTP: Node.js has no SCTP sockets, so the lab sends raw INITs (src/lab/sctp/) where it
 // can; where it cannot, `sctpSkipReason()` says why and lab.test.ts skips those
 // expectations with it (it is false when SCTP is probed).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { podExec } from '../src/lab/topology.ts';
+import { podExec, type Lab } from '../src/lab/topology.ts';
+import { addExternalHost, externalHostExec, findExternalHost, removeExternalHost } from '../src/lab/external-hosts.ts';
 import { probe } from '../src/lab/probe.ts';
 import { sctpSupport } from '../src/lab/sctp.ts';
 import { LAB_IP_ANNOTATION } from '../src/lab/kubelet.ts';
@@ -169,6 +175,26 @@ function namedPort(m: Manifest | undefined, name: string, protocol: Protocol): n
   return undefined;
 }
 
+/** The external host holding `ip`, serving `port/protocol` when given (recreated with it if needed). */
+async function ensureExternalHost(lab: Lab, ip: string, serve?: { port: number; protocol: Protocol }): Promise<void> {
+  const have = findExternalHost(lab, ip);
+  const served = (p: { port: number; protocol: Protocol }): boolean => have?.ports.some((x) => x.port === p.port && x.protocol === p.protocol) === true;
+  if (have !== undefined && (serve === undefined || served(serve))) return;
+  const ports = [...(have?.ports ?? []), ...(serve === undefined ? [] : [serve])].map((x) => ({ port: x.port, protocol: x.protocol }));
+  if (have !== undefined) await removeExternalHost(lab, have.name);
+  await addExternalHost(lab, { ip, ports });
+}
+
+/** Whether the pod manifest declares container port `port`/`protocol`. */
+function declaresPort(m: Manifest | undefined, port: number, protocol: Protocol): boolean {
+  for (const c of Array.isArray(rec(m?.['spec'])['containers']) ? (rec(m?.['spec'])['containers'] as unknown[]) : []) {
+    for (const p of Array.isArray(rec(c)['ports']) ? (rec(c)['ports'] as unknown[]) : []) {
+      if (rec(p)['containerPort'] === port && (rec(p)['protocol'] ?? 'TCP') === protocol) return true;
+    }
+  }
+  return false;
+}
+
 class LabAnswers implements TargetAnswers {
   readonly #cluster: EmbeddedCluster;
   readonly #pods: ReadonlyMap<string, Manifest>;
@@ -205,15 +231,31 @@ class LabAnswers implements TargetAnswers {
     const lab = this.#cluster.lab;
     if (lab === undefined) throw new Error('the lab is not running');
     if (p.protocol === 'SCTP') requireSctpProbe();
-    if (!isPodRef(p.from)) throw new Error(`the lab probes from pods only, not from ${p.from}`);
+    // An address source picks the pod's address of its family.
+    const v6 = !isPodRef(p.from) && p.from.includes(':');
+    if (!isPodRef(p.from)) await ensureExternalHost(lab, p.from);
     let dest = p.to;
     if (isPodRef(p.to)) {
       const pod = lab.pod(p.to);
-      dest = pod.ipv4;
+      if (v6 && pod.ipv6 === undefined) throw new Error(`${p.to} has no IPv6 address to probe from ${p.from}`);
+      dest = v6 && pod.ipv6 !== undefined ? pod.ipv6 : pod.ipv4;
+    } else {
+      await ensureExternalHost(lab, p.to, { port: p.port, protocol: p.protocol });
     }
     const hostPort = dest.includes(':') ? `[${dest}]:${p.port}` : `${dest}:${p.port}`;
-    const r = await podExec(lab, p.from, ['/agnhost', 'connect', hostPort, `--timeout=${Math.ceil((this.#o.timeoutMs ?? 1000) / 1000)}s`, `--protocol=${p.protocol.toLowerCase()}`], { timeoutMs: 15_000 });
-    return { allowed: r.exitCode === 0, explanation: `agnhost connect ${hostPort} from ${p.from}: ${(r.stdout + r.stderr).trim() || 'connected'}` };
+    const argv = ['/agnhost', 'connect', hostPort, `--timeout=${Math.ceil((this.#o.timeoutMs ?? 1000) / 1000)}s`, `--protocol=${p.protocol.toLowerCase()}`];
+    const r = isPodRef(p.from)
+      ? await podExec(lab, p.from, argv, { timeoutMs: 15_000 })
+      : await externalHostExec(lab, p.from, argv, { timeoutMs: 15_000 });
+    const source = isPodRef(p.from) ? p.from : `external host ${p.from}`;
+    const output = (r.stdout + r.stderr).trim();
+    // The destination serves the port (an external host always does; a pod when it declares
+    // it): a failure other than TIMEOUT (unreachable, refused) is a broken lab, not a drop.
+    const served = !isPodRef(p.to) || declaresPort(this.#pods.get(p.to), p.port, p.protocol);
+    if (!isPodRef(p.from) || !isPodRef(p.to)) {
+      if (r.exitCode !== 0 && served && !output.startsWith('TIMEOUT')) throw new Error(`agnhost connect ${hostPort} from ${source} failed for another reason than a drop: ${output}`);
+    }
+    return { allowed: r.exitCode === 0, explanation: `agnhost connect ${hostPort} from ${source}: ${(r.stdout + r.stderr).trim() || 'connected'}` };
   }
 }
 
@@ -244,6 +286,8 @@ export function labTarget(o: LabTargetOptions = {}): LabTarget {
     get cluster() { return cluster; },
     async sync(objects: readonly Manifest[], _change, context: SyncContext): Promise<TargetAnswers> {
       const c = await ensure();
+      // No host of an earlier step may hold an address this step's pods pin.
+      for (const h of [...(c.lab?.externalHosts ?? [])]) if (c.lab !== undefined) await removeExternalHost(c.lab, h.name);
       syncStore(c.store, objects);
       await c.waitForConvergence({ timeoutMs: 60_000 });
       const pods = new Map<string, Manifest>();

@@ -53,6 +53,25 @@ export interface LabPodState {
   readonly warnings: readonly string[];
 }
 
+/**
+ * A host outside the cluster (src/lab/external-hosts.ts): its own namespace on the
+ * fabric, holding addresses that exist only inside the lab.
+ */
+export interface LabExternalHostState {
+  readonly name: string;
+  readonly netns: string;
+  /** Its end of the link into the fabric bridge (in the fabric namespace). */
+  readonly fabricVeth: string;
+  /** Next hop the nodes route its addresses to: an address in the lab's node range. */
+  readonly fabricIpv4: string;
+  readonly fabricIpv6?: string;
+  /** The outside addresses it holds (at most one per family), as the tests name them. */
+  readonly ips: readonly string[];
+  readonly ports: readonly LabPortState[];
+  readonly process?: LabProcessState;
+  readonly warnings: readonly string[];
+}
+
 export interface LabState {
   readonly version: 1;
   readonly id: string;
@@ -71,6 +90,10 @@ export interface LabState {
   readonly pods: readonly LabPodState[];
   /** Counter for pod namespace names (never reused within a lab). */
   readonly nextPod: number;
+  /** Hosts outside the cluster; absent in labs saved before they existed. */
+  readonly externalHosts?: readonly LabExternalHostState[];
+  /** Counter for external host namespace names. */
+  readonly nextExternal?: number;
 }
 
 export function statePath(stateDir: string): string {

@@ -4,6 +4,8 @@
 //                 route per local pod, other nodes' pod CIDRs via their fabric address.
 //   pod netns:    `eth0` (peer of the node's veth), its IP(s) as /32 (/128), default
 //                 route via 169.254.1.1 / fe80::ecee:eeff:feee:eeee; its server process.
+// Hosts outside the cluster (external-hosts.ts) are more namespaces on the fabric; pod
+// churn keeps their routes to the pods (external-routes.ts).
 // No link reaches the host's namespace, no node has a default route: lab traffic cannot
 // leave the lab. Every name starts with the lab's prefix `pl-<id>-`, and lab.json records
 // each namespace before it is created, so destroyLab() removes exactly this lab's things.
@@ -21,9 +23,10 @@ import { LabError } from './errors.ts';
 import { runRaw, type RunResult } from './exec.ts';
 import { addNetns, deleteNetns, ipBatch, labSupport, listNetns, netnsExecArgv, netnsPids, sysctlIn } from './netns.ts';
 import { killRecorded, processStartTime, recordedProcesses, spawnInNetns, waitGone } from './processes.ts';
-import { LOG_DIR, PID_DIR, STATE_FILE, readState, writeState, type LabNodeState, type LabPodState, type LabPortState, type LabProcessState, type LabState } from './lab-state.ts';
+import { LOG_DIR, PID_DIR, STATE_FILE, readState, writeState, type LabExternalHostState, type LabNodeState, type LabPodState, type LabPortState, type LabProcessState, type LabState } from './lab-state.ts';
 import { sctpSupport } from './sctp.ts';
 import { sctpResponderArgv } from './sctp/raw-sctp.ts';
+import { podRouteLines, podRouteTargets } from './external-routes.ts';
 
 export const AGNHOST_PATH = fileURLToPath(new URL('./agnhost/agnhost.ts', import.meta.url));
 
@@ -100,6 +103,10 @@ export class Lab {
 
   get pods(): readonly LabPodState[] {
     return this.#state.pods;
+  }
+
+  get externalHosts(): readonly LabExternalHostState[] {
+    return this.#state.externalHosts ?? [];
   }
 
   pod(key: string): LabPodState {
@@ -180,9 +187,14 @@ export async function createLab(o: CreateLabOptions): Promise<Lab> {
   return lab;
 }
 
+/** The bridge inside the fabric namespace that every node (and external host) plugs into. */
+export function fabricBridge(prefix: string): string {
+  return `${prefix}br`;
+}
+
 async function buildNodes(lab: Lab): Promise<void> {
   const { fabric, prefix, nodes, nodeCidrV4, nodeCidrV6 } = lab.state;
-  const bridge = `${prefix}br`;
+  const bridge = fabricBridge(prefix);
   await addNetns(fabric);
   await Promise.all(nodes.map(async (n) => {
     await addNetns(n.netns);
@@ -231,14 +243,15 @@ export function openLab(stateDir: string): Lab {
   return new Lab(stateDir, state);
 }
 
-function normalizePorts(spec: PodSpec): LabPortState[] {
+/** Checks declared ports (`what` names their owner in errors); protocol defaults to TCP. */
+export function normalizePorts(what: string, ports: readonly PodPortSpec[] | undefined): LabPortState[] {
   const seen = new Set<string>();
-  return (spec.ports ?? []).map((p, i) => {
+  return (ports ?? []).map((p, i) => {
     const protocol = p.protocol ?? 'TCP';
-    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw new LabError('invalid-argument', `pod ${spec.namespace}/${spec.name}: ports[${i}].port: ${p.port}: want 1..65535`);
-    if (!isProtocol(protocol)) throw new LabError('invalid-argument', `pod ${spec.namespace}/${spec.name}: ports[${i}].protocol: ${String(protocol)}: want TCP, UDP or SCTP`);
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw new LabError('invalid-argument', `${what}: ports[${i}].port: ${p.port}: want 1..65535`);
+    if (!isProtocol(protocol)) throw new LabError('invalid-argument', `${what}: ports[${i}].protocol: ${String(protocol)}: want TCP, UDP or SCTP`);
     const k = `${p.port}/${protocol}`;
-    if (seen.has(k)) throw new LabError('invalid-argument', `pod ${spec.namespace}/${spec.name}: ports[${i}]: ${k} declared twice`);
+    if (seen.has(k)) throw new LabError('invalid-argument', `${what}: ports[${i}]: ${k} declared twice`);
     seen.add(k);
     return { port: p.port, protocol, ...(p.name === undefined ? {} : { name: p.name }) };
   });
@@ -267,7 +280,7 @@ function podProcess(pod: LabPodState): { command: string; args: string[]; waitRe
   return resolveCommand(cmd);
 }
 
-function resolveCommand(argv: readonly string[]): { command: string; args: string[]; waitReady: boolean } {
+export function resolveCommand(argv: readonly string[]): { command: string; args: string[]; waitReady: boolean } {
   const [first, ...rest] = argv;
   if (first === 'agnhost' || first === '/agnhost') {
     return { command: process.execPath, args: [AGNHOST_PATH, ...rest], waitReady: AGNHOST_SERVERS.has(rest[0] ?? '') };
@@ -282,7 +295,7 @@ export async function addPod(lab: Lab, spec: PodSpec): Promise<LabPodState> {
   if (!DNS_NAME.test(spec.name)) throw new LabError('invalid-argument', `pod name ${JSON.stringify(spec.name)}: not a DNS-1123 name`);
   const key = `${spec.namespace}/${spec.name}`;
   if (lab.pods.some((p) => p.key === key)) throw new LabError('conflict', `pod ${key} already exists`);
-  const ports = normalizePorts(spec);
+  const ports = normalizePorts(`pod ${key}`, spec.ports);
   const node = chooseNode(lab, spec.node);
   const nodeNetV4 = mustCidr(lab.state.nodeCidrV4, 4, 'nodeCidrV4');
   const nodeNetV6 = lab.state.nodeCidrV6 === undefined ? undefined : mustCidr(lab.state.nodeCidrV6, 6, 'nodeCidrV6');
@@ -297,6 +310,8 @@ export async function addPod(lab: Lab, spec: PodSpec): Promise<LabPodState> {
   }
   for (const ip of [ipv4, ipv6]) {
     if (ip !== undefined && used.has(ip)) throw new LabError('conflict', `pod ${key}: ${ip} is already used by pod ${lab.pods.find((p) => p.ipv4 === ip || p.ipv6 === ip)?.key}`);
+    const ext = lab.externalHosts.find((h) => h.ips.includes(ip ?? ''));
+    if (ext !== undefined) throw new LabError('conflict', `pod ${key}: ${ip} is held by external host ${ext.name}`);
   }
   const outside = (ip: string | undefined, cidr: string | undefined): boolean => ip !== undefined && cidr !== undefined && !contains(cidr, ip);
   const needsExtraRoutes = outside(ipv4, node.podCidrV4) || outside(ipv6, node.podCidrV6);
@@ -362,6 +377,8 @@ async function wirePod(lab: Lab, pod: LabPodState, node: LabNodeState): Promise<
       ...(pod.ipv6 === undefined || node.ipv6 === undefined ? [] : [`route add ${hostRoute(pod.ipv6)} via ${node.ipv6} dev fab0`]),
     ]);
   }));
+  // Hosts outside the cluster reach (and answer) the pod through its node.
+  await Promise.all(lab.externalHosts.map((h) => ipBatch(h.netns, podRouteLines(h, pod, node))));
 }
 
 function sctpResponderName(pod: LabPodState): string {
@@ -386,11 +403,14 @@ export async function removePod(lab: Lab, key: string): Promise<void> {
       if (ip !== undefined) await runRaw('ip', ['-n', other.netns, 'route', 'del', hostRoute(ip)]);
     }
   }));
+  await Promise.all(lab.externalHosts.map(async (h) => {
+    for (const target of podRouteTargets(pod)) await runRaw('ip', ['-n', h.netns, 'route', 'del', target]);
+  }));
   lab.commit((s) => ({ ...s, netns: s.netns.filter((n) => n !== pod.netns), pods: s.pods.filter((p) => p.key !== key) }));
 }
 
 /** SIGKILLs every process living in one of the lab's own namespaces (`ip netns pids`). */
-async function killNetnsProcesses(ns: string): Promise<number> {
+export async function killNetnsProcesses(ns: string): Promise<number> {
   const pids = await netnsPids(ns);
   const victims = pids.map((pid) => ({ pid, startTime: processStartTime(pid) ?? '' }));
   for (const v of victims) {
@@ -416,7 +436,7 @@ export async function destroyLab(stateDir: string): Promise<DestroyReport> {
   const state = readState(stateDir);
   let killed = 0;
   const byPid = new Map<number, LabProcessState>();
-  for (const p of state?.pods ?? []) if (p.process !== undefined) byPid.set(p.process.pid, p.process);
+  for (const p of [...(state?.pods ?? []), ...(state?.externalHosts ?? [])]) if (p.process !== undefined) byPid.set(p.process.pid, p.process);
   for (const p of recordedProcesses(stateDir)) byPid.set(p.pid, p);
   const procs = [...byPid.values()];
   for (const p of procs) {
