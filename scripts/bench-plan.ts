@@ -4,6 +4,7 @@
 // Usage: node scripts/bench-plan.ts [1k|10k|100k ...] [--reps N]
 import { buildSnapshot } from '../src/api/snapshot.ts';
 import { compile } from '../src/engine/compile.ts';
+import { recompile } from '../src/engine/recompile.ts';
 import type { Cluster, Pod } from '../src/model/cluster.ts';
 import { plan } from '../src/dataplane/plan.ts';
 import type { Ruleset } from '../src/dataplane/ruleset.ts';
@@ -62,14 +63,21 @@ for (const name of names.length > 0 ? names : ['1k', '10k']) {
     full.push(time(() => plan(fresh, { node }))[1]);
   }
   const one: number[] = [];
+  const fullCompile: number[] = [];
+  const incCompile: number[] = [];
+  let prevCompiled = compiled;
   let prev: Ruleset = first;
   let cl = cluster;
   const local = cl.pods.map((p, i) => (p.node === node && !p.hostNetwork ? i : -1)).filter((i) => i >= 0);
   for (let r = 0; r < reps; r++) {
     // Alternate local and remote pods: both kinds of change reach every agent.
     const pick = r % 2 === 0 ? local[(r * 7) % local.length] ?? 0 : (r * 7919) % cl.pods.length;
+    const key = cl.pods[pick]?.key ?? '';
     cl = relabel(cl, pick);
-    const c = compile(cl, policies);
+    fullCompile.push(time(() => compile(cl, policies))[1]);
+    const [c, incMs] = time(() => recompile(prevCompiled, cl, policies, new Set([key])));
+    incCompile.push(incMs);
+    prevCompiled = c;
     const [next, ms] = time(() => plan(c, { node }, prev));
     one.push(ms);
     prev = next;
@@ -77,4 +85,5 @@ for (const name of names.length > 0 ? names : ['1k', '10k']) {
   const cells = prev.egress.cells.length + prev.ingress.cells.length;
   console.log(`${name}: pods ${cluster.pods.length}, policies ${policies.policies.length}, node ${node} (${first.local.length} local addrs), identities ${prev.numbering.nextIdentity - 1}, cells ${cells}`);
   console.log(`  compile ${compileMs.toFixed(1)} ms | full plan min ${Math.min(...full).toFixed(1)} median ${percentile(full, 50).toFixed(1)} ms | one-pod re-plan min ${Math.min(...one).toFixed(1)} p50 ${percentile(one, 50).toFixed(1)} ms p99 ${percentile(one, 99).toFixed(1)} ms (${one.length} changes)`);
+  console.log(`  one-pod compile p50 ${percentile(fullCompile, 50).toFixed(1)} ms p99 ${percentile(fullCompile, 99).toFixed(1)} ms | recompile p50 ${percentile(incCompile, 50).toFixed(2)} ms p99 ${percentile(incCompile, 99).toFixed(2)} ms`);
 }

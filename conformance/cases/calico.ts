@@ -1,7 +1,7 @@
 // Calico projectcalico.org/v3 policies, one case per behaviour, each citing the Calico
-// documentation it encodes. Pod-to-pod expectations run in the engine and the lab; flows
+// documentation it encodes. Every expectation runs in the engine and in the lab; flows
 // from addresses outside the cluster (documentation ranges 192.0.2.0/24, 198.51.100.0/24)
-// run in the engine only (the lab has no external hosts to probe).
+// run against lab hosts outside the cluster holding those addresses.
 import type { Protocol } from '../../src/model/protocol.ts';
 import type { ConformanceCase, FlowExpectation, Manifest } from '../case.ts';
 import { namespace, networkPolicy as np, pod } from '../manifests.ts';

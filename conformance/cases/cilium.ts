@@ -1,7 +1,7 @@
 // Cilium cilium.io/v2 policies, one case per behaviour, each citing the Cilium
-// documentation section it encodes. Pod-to-pod expectations run in the engine and the
-// lab; flows from or to addresses outside the cluster (documentation ranges 192.0.2.0/24,
-// 198.51.100.0/24) run in the engine only (the lab has no external hosts to probe).
+// documentation section it encodes. Every expectation runs in the engine and in the lab;
+// flows from or to addresses outside the cluster (documentation ranges 192.0.2.0/24,
+// 198.51.100.0/24) run against lab hosts outside the cluster holding those addresses.
 import type { Protocol } from '../../src/model/protocol.ts';
 import type { ConformanceCase, FlowExpectation, Manifest } from '../case.ts';
 import { namespace, networkPolicy as np, pod } from '../manifests.ts';
@@ -42,6 +42,14 @@ const cluster: readonly Manifest[] = [
 
 const WEB = { matchLabels: { app: 'web' } };
 const CLIENT = { matchLabels: { app: 'client' } };
+
+/** A ClusterIP Service on TCP port 80; `selector` undefined: a Service without a selector. */
+function service(ns: string, name: string, labels: Record<string, string>, selector: Record<string, string> | undefined): Manifest {
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels },
+    spec: { ...(selector === undefined ? {} : { selector }), ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] },
+  };
+}
 
 export const ciliumCases: readonly ConformanceCase[] = [
   {
@@ -206,6 +214,47 @@ export const ciliumCases: readonly ConformanceCase[] = [
           flow('cil-other/client', 'cil/admin', 80, true, 'its egress CNP allows admin'),
           flow('cil-other/client', 'cil/web', 80, false, 'egress default deny at the source (and not admitted at web)'),
           flow('cil/web', 'cil-other/client', 80, true, 'cil-other/client is not isolated at ingress'),
+        ],
+      },
+    ],
+  },
+  {
+    name: 'cilium: toServices allows egress to the pods backing the Services',
+    cite: `${DOCS}language/#services-based (k8sService, k8sServiceSelector; a Service with a selector allows its selected pods). `
+      + 'The Service\'s clusterIP is not probed: the lab has no kube-proxy, so only backend addresses are modelled',
+    cluster: [
+      ...cluster,
+      service('cil', 'web-svc', { exposed: 'yes' }, { app: 'web' }),
+      // Endpoints managed by hand: no backend Palisade can know of.
+      service('cil-other', 'manual', { exposed: 'yes' }, undefined),
+    ],
+    steps: [
+      {
+        description: 'k8sService by name and namespace',
+        apply: [cnp('cil', 'client-to-svc', { endpointSelector: CLIENT, egress: [{ toServices: [{ k8sService: { serviceName: 'web-svc', namespace: 'cil' } }] }] })],
+        expect: [
+          flow('cil/client', 'cil/web', 80, true, 'web backs web-svc'),
+          flow('cil/client', 'cil/web', 81, true, 'no toPorts: every port of the backend'),
+          flow('cil/client', 'cil/admin', 80, false, 'admin backs no Service: egress default deny'),
+          flow('cil/client', 'cil-other/client', 80, false, 'a pod of another namespace is no backend'),
+          flow('cil-other/client', 'cil/web', 80, true, 'the policy is namespaced: cil-other/client is not selected'),
+        ],
+      },
+      {
+        description: 'k8sServiceSelector without a namespace: Services of every namespace by their labels',
+        apply: [cnp('cil', 'client-to-svc', { endpointSelector: CLIENT, egress: [{ toServices: [{ k8sServiceSelector: { selector: { matchLabels: { exposed: 'yes' } } } }] }] })],
+        expect: [
+          flow('cil/client', 'cil/web', 80, true, 'web backs web-svc, which is labelled exposed=yes'),
+          flow('cil/client', 'cil/admin', 80, false, 'admin backs no Service'),
+          flow('cil/client', 'cil-other/client', 80, false, 'manual has no selector: no backend'),
+        ],
+      },
+      {
+        description: 'a pod relabelled into the Service\'s selector becomes a backend',
+        label: [{ kind: 'Pod', namespace: 'cil', name: 'admin', labels: { app: 'web' } }],
+        expect: [
+          flow('cil/client', 'cil/admin', 80, true, 'admin now carries app=web'),
+          flow('cil/client', 'cil-other/client', 80, false, 'still no backend there'),
         ],
       },
     ],

@@ -1,9 +1,11 @@
-// The whole path of one change, timed phase by phase, as an agent without incremental
-// planning runs it: convert the changed object (buildSnapshot of that one document),
-// splice it into the model, compile the snapshot, plan the node's table (keeping the
-// identity numbering), delta against the applied table, and apply the transaction
-// with nft in the node's namespace. A delta the kernel refuses falls back to a full
-// replace (counted, as the agent would do).
+// The whole path of one change, timed phase by phase, as the agent runs it: convert the
+// changed object (buildSnapshot of that one document), splice it into the model (other
+// pods and the policy side stay the same objects), compile — incrementally with
+// recompile() when only pods changed, as the agent's pod-only path does — plan the
+// node's table with the previous Ruleset (its numbering and its cached rows), delta
+// against the applied table, and apply the transaction with nft in the node's
+// namespace. A delta the kernel refuses falls back to a full replace (counted, as the
+// agent would do).
 import { buildSnapshot } from '../../src/api/snapshot.ts';
 import type { SourceDocument } from '../../src/api/source-document.ts';
 import { runNft, NftError } from '../../src/dataplane/applier.ts';
@@ -12,6 +14,8 @@ import { plan } from '../../src/dataplane/plan.ts';
 import { renderRuleset } from '../../src/dataplane/render.ts';
 import type { Ruleset } from '../../src/dataplane/ruleset.ts';
 import { compile } from '../../src/engine/compile.ts';
+import type { CompiledCluster } from '../../src/engine/compile.ts';
+import { recompile } from '../../src/engine/recompile.ts';
 import type { Cluster, Pod } from '../../src/model/cluster.ts';
 import type { Policy } from '../../src/model/policy.ts';
 import type { PolicySet } from '../../src/model/tier.ts';
@@ -26,6 +30,8 @@ export interface PathState {
   readonly policies: PolicySet;
   /** What the kernel holds. */
   readonly applied: Ruleset;
+  /** The compile of `cluster` and `policies`, when kept (pod-only changes recompile from it). */
+  readonly compiled?: CompiledCluster;
 }
 
 export interface ChangeTiming {
@@ -74,19 +80,22 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   };
   let cluster = s.cluster;
   let policies = s.policies;
+  const changedPods = new Set<string>();
   if (change.kind === 'upsert') {
     const c = convertOne(change.object);
     if (c.pods.length > 0) cluster = { ...cluster, pods: upsert(cluster.pods, c.pods, (p) => p.key) };
     if (c.policies.length > 0) policies = { ...policies, policies: upsert(policies.policies, c.policies, (p) => p.id) };
+    for (const p of c.pods) changedPods.add(p.key);
   } else if (change.kind === 'delete-pod') {
     cluster = { ...cluster, pods: cluster.pods.filter((p) => p.key !== change.key) };
+    changedPods.add(change.key);
   } else {
     policies = { ...policies, policies: policies.policies.filter((p) => p.id !== change.id) };
   }
   const convert = lap();
-  const compiled = compile(cluster, policies);
+  const compiled = s.compiled !== undefined && policies === s.policies ? recompile(s.compiled, cluster, policies, changedPods) : compile(cluster, policies);
   const compileMs = lap();
-  const next = plan(compiled, { node: s.node }, s.applied.numbering);
+  const next = plan(compiled, { node: s.node }, s.applied);
   const planMs = lap();
   const d = delta(s.applied, next);
   const deltaMs = lap();
@@ -102,7 +111,7 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   }
   const apply = lap();
   return {
-    state: { ...s, cluster, policies, applied: next },
+    state: { ...s, cluster, policies, applied: next, compiled },
     timing: { totalMs: performance.now() - t0, phases: { convert, compile: compileMs, plan: planMs, delta: deltaMs, apply }, changes: d.changes, full },
   };
 }

@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import type { KindHandler } from '../api/dialect.ts';
-import { handlerTable, KIND_HANDLERS } from '../api/handlers.ts';
+import { DEFAULT_HANDLERS, handlerTable, KIND_HANDLERS } from '../api/handlers.ts';
+import { plan } from '../dataplane/plan.ts';
+import type { Ruleset } from '../dataplane/ruleset.ts';
+import { compile } from '../engine/compile.ts';
+import type { SourceObject } from '../sources/object-source.ts';
 import { fqdnPeer, policy as irPolicy } from '../engine/test-builders.ts';
 import { embeddedStoreSource } from '../sources/embedded-store-source.ts';
 import { ENFORCEMENT_ANNOTATION } from '../sources/status-writer.ts';
@@ -15,9 +19,11 @@ import { manualTimers } from '../sources/test-support.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { CORE_RESOURCES, ResourceRegistry } from '../store/resource-registry.ts';
 import type { ResourceType } from '../store/resource-registry.ts';
-import { fakeClock, memoryStore, namespace, NETPOL, POD } from '../store/test-support.ts';
+import { fakeClock, memoryStore, namespace, NETPOL, NS, POD } from '../store/test-support.ts';
 import type { Agent, AgentOptions } from './agent.ts';
 import { createAgent } from './agent.ts';
+import { buildModel } from './cluster-model.ts';
+import { ConversionCache } from './conversion-cache.ts';
 import type { FakeTable } from './test-support.ts';
 import { fakeTable, manualSource, recordingLogger, runningPod, until } from './test-support.ts';
 
@@ -252,4 +258,36 @@ test('metrics: policies, rules, set elements, apply latency, reconciles, last ap
   assert.match(text, /^palisade_reconciles_total\{result="ok"\} 1$/m);
   assert.match(text, /^palisade_last_apply_timestamp_seconds \d+/m);
   assert.match(text, /^palisade_policy_drops_total\{policy="networking.k8s.io\/v1\/NetworkPolicy\/demo\/demo-policy"\} 7$/m);
+});
+
+test('pod-only changes (patched model, incremental compile) give the table a full rebuild gives', async (t) => {
+  const { store, table, agent } = setup(t);
+  seed(store);
+  store.create(DEMO_POLICY);
+  agent.start();
+  await agent.whenIdle();
+  // The reference: every object converted and compiled afresh, planned with the same numbering.
+  const reference = (previous: Ruleset): Ruleset => {
+    const objects = [NS, POD, NETPOL].flatMap((r) => store.list(r).items) as unknown as SourceObject[];
+    const { snapshot } = buildModel(objects, DEFAULT_HANDLERS, new ConversionCache());
+    return plan(compile(snapshot.cluster, snapshot.policies), { node: 'n1' }, previous.numbering);
+  };
+  const steps: ReadonlyArray<readonly [string, () => void]> = [
+    ['relabel a local pod into the policy', () => relabel(store, 'client', { app: 'client' })],
+    ['add a local server', () => store.create(runningPod('demo', 'server2', { app: 'server' }, '10.0.0.3', { ports: [{ name: 'http', containerPort: 80 }] }))],
+    ['add a remote client', () => store.create(runningPod('demo', 'remote2', { app: 'client' }, '10.0.1.2', { node: 'n2' }))],
+    ['delete a remote client', () => store.delete(POD, 'remote', 'demo')],
+    ['a new namespace (full rebuild)', () => store.create(namespace('other'))],
+    ['a pod in it', () => store.create(runningPod('other', 'x', { app: 'client' }, '10.0.2.1'))],
+    ['a duplicate address (full rebuild, warning)', () => store.create(runningPod('demo', 'dup', {}, '10.0.0.3'))],
+    ['relabel the server out of the policy', () => relabel(store, 'server', { app: 'web' })],
+  ];
+  for (const [name, change] of steps) {
+    const before = agent.applied();
+    assert.ok(before !== undefined);
+    change();
+    await agent.whenIdle();
+    assert.deepEqual(agent.applied(), reference(before), name);
+  }
+  assert.ok(table.transactions.length > 1);
 });

@@ -27,6 +27,8 @@ import { renderRuleset } from '../dataplane/render.ts';
 import type { Numbering, Ruleset } from '../dataplane/ruleset.ts';
 import { analyze } from '../engine/analyze.ts';
 import { compile } from '../engine/compile.ts';
+import type { CompiledCluster } from '../engine/compile.ts';
+import { recompile } from '../engine/recompile.ts';
 import type { Clock } from '../store/clock.ts';
 import type { BackoffOptions, Timers } from '../sources/backoff.ts';
 import { backoffDelay, GLOBAL_TIMERS } from '../sources/backoff.ts';
@@ -42,6 +44,8 @@ import type { Logger } from './logger.ts';
 import { errorFields } from './logger.ts';
 import type { NodeTable } from './node-table.ts';
 import { ObjectCache } from './object-cache.ts';
+import type { PodPatchBase } from './pod-patch.ts';
+import { patchBase, patchPods } from './pod-patch.ts';
 
 export interface AgentOptions {
   /** This node's name: pods with spec.nodeName equal to it are the table's local pods. */
@@ -125,6 +129,8 @@ class NodeAgent implements Agent {
   #reconciles = 0;
   #lastApply: ApplyRecord | undefined;
   #idleWaiters: Array<() => void> = [];
+  /** The model and compile of the last successful computation, for pod-only changes (pod-patch.ts); dropped after any failure. */
+  #model: { base: PodPatchBase; compiled: CompiledCluster; reports: ReturnType<typeof enforcementReports> } | undefined;
 
   constructor(o: AgentOptions) {
     this.#o = o;
@@ -245,14 +251,31 @@ class NodeAgent implements Agent {
     let next: Ruleset;
     let policyCount: number;
     let reports;
+    const pending = this.#cache.takeChanges();
     try {
-      const build = buildModel(this.#cache.objects(), this.#handlers, this.#conversions);
-      const { cluster, policies } = build.snapshot;
-      const compiled = compile(cluster, policies);
+      // Pod-only changes patch the last model (same policy, namespace, node objects) and
+      // recompile incrementally; the reports depend on pods only through their own
+      // problems, which the patch declines, so they stay as they were.
+      const model = this.#model;
+      this.#model = undefined;
+      const patched = model === undefined || pending.all ? undefined : patchPods(model.base, pending.pods, this.#handlers);
+      let compiled: CompiledCluster;
+      if (model !== undefined && patched !== undefined) {
+        const { cluster, policies } = patched.base.snapshot;
+        compiled = patched.changed.size === 0 ? model.compiled : recompile(model.compiled, cluster, policies, patched.changed);
+        reports = model.reports;
+        this.#model = { base: patched.base, compiled, reports };
+      } else {
+        const objects = this.#cache.objects();
+        const build = buildModel(objects, this.#handlers, this.#conversions);
+        compiled = compile(build.snapshot.cluster, build.snapshot.policies);
+        reports = enforcementReports(build, build.snapshot.policies, analyze(compiled));
+        this.#model = { base: patchBase(build.snapshot, objects), compiled, reports };
+      }
       next = plan(compiled, { node: this.#o.node }, this.#planned ?? this.#numbering);
-      policyCount = policies.policies.length;
-      reports = enforcementReports(build, policies, analyze(compiled));
+      policyCount = compiled.policies.policies.length;
     } catch (err) {
+      this.#model = undefined;
       return this.#failed(started, 'none', err, 'could not compute the ruleset');
     }
 
@@ -281,6 +304,7 @@ class NodeAgent implements Agent {
         else await applier.apply(text);
       } catch (err) {
         this.#metrics.applyErrors.inc();
+        this.#model = undefined;
         return this.#failed(t0, mode, err, `${mode === 'replace' ? 'full replace' : 'delta'} of the table failed; the next attempt replaces the table`);
       }
       this.#metrics.applyDuration.observe({ mode }, (clock.now() - t0) / 1000);

@@ -7,9 +7,31 @@ function objectKey(o: SourceObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
+/** What changed since the last takeChanges(): pods one by one, anything else as "all". */
+export interface CacheChanges {
+  /** A list was replaced or a non-Pod object changed. */
+  readonly all: boolean;
+  /** `namespace/name` → the Pod object now (undefined: deleted). */
+  readonly pods: ReadonlyMap<string, SourceObject | undefined>;
+}
+
+function isPod(o: SourceObject): boolean {
+  return o.apiVersion === 'v1' && o.kind === 'Pod';
+}
+
 export class ObjectCache {
   readonly #resources = new Map<string, Map<string, SourceObject>>();
   #version = 0;
+  #all = true;
+  #pods = new Map<string, SourceObject | undefined>();
+
+  /** The changes since the last call (the first call reports "all"). */
+  takeChanges(): CacheChanges {
+    const out = { all: this.#all, pods: this.#pods };
+    this.#all = false;
+    this.#pods = new Map();
+    return out;
+  }
 
   get version(): number {
     return this.#version;
@@ -18,6 +40,7 @@ export class ObjectCache {
   replace(resource: string, objects: readonly SourceObject[]): void {
     this.#resources.set(resource, new Map(objects.map((o) => [objectKey(o), o])));
     this.#version++;
+    this.#all = true;
   }
 
   apply(ev: SourceEvent): void {
@@ -29,6 +52,8 @@ export class ObjectCache {
     if (ev.type === 'DELETED') bucket.delete(objectKey(ev.object));
     else bucket.set(objectKey(ev.object), ev.object);
     this.#version++;
+    if (isPod(ev.object)) this.#pods.set(objectKey(ev.object), ev.type === 'DELETED' ? undefined : ev.object);
+    else this.#all = true;
   }
 
   /** Every object, resources in the order they first arrived (buildSnapshot sorts what it builds). */

@@ -5,7 +5,7 @@
 // and readTable() reads the table back (`nft -j list table`) to verify what the kernel holds.
 import { spawn } from 'node:child_process';
 import { delta } from './delta.ts';
-import { elementsOf, FAMILY_TABLE, renderRuleset } from './render.ts';
+import { elementsOf, FAMILY_TABLE, fixedChains, renderRuleset } from './render.ts';
 import { TABLE_NAME } from './ruleset.ts';
 import type { Ruleset } from './ruleset.ts';
 
@@ -154,7 +154,7 @@ export function verifyReadback(r: Ruleset, back: TableReadback): string[] {
     const got = back.elements.get(set);
     if (got !== els.size) problems.push(`${set}: kernel holds ${got ?? 'no set'} elements, plan has ${els.size}`);
   }
-  const want = new Set([...r.dropTargets.map((t) => `drop_${t.index}`), 'egress_check', 'ingress_check', 'forward_hook']);
+  const want = new Set([...r.dropTargets.map((t) => `drop_${t.index}`), ...fixedChains().map((ch) => ch.name)]);
   for (const ch of want) if (!back.chains.includes(ch)) problems.push(`chain ${ch} is missing`);
   for (const ch of back.chains) if (!want.has(ch)) problems.push(`chain ${ch} is not in the plan`);
   return problems;

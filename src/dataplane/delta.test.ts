@@ -11,7 +11,7 @@ import { cluster, ns, pod, podsPeer, policy, policySet, port } from '../engine/t
 import type { PolicySet } from '../model/tier.ts';
 import { delta } from './delta.ts';
 import { plan } from './plan.ts';
-import { elementsOf } from './render.ts';
+import { elementsOf, fixedChains, renderRuleset } from './render.ts';
 import type { Elements } from './render.ts';
 
 /** Applies the element commands of a delta to a copy of `before`. */
@@ -79,4 +79,16 @@ test('delta: element lists are cut into chunks, deletes before adds', () => {
   const lastDelete = lines.map((l) => l.startsWith('delete')).lastIndexOf(true);
   const firstAdd = lines.findIndex((l) => l.startsWith('add'));
   assert.ok(lastDelete < firstAdd || lastDelete === -1);
+});
+
+test('delta: the fixed chains (forward, input and output hooks and their checks) are never touched by a delta, only by a full load', () => {
+  const a = planOf(policySet([]));
+  const b = planOf(policySet([demo]), a);
+  const fixed = fixedChains().map((ch) => ch.name);
+  assert.deepEqual(fixed.filter((n) => n.endsWith('_hook')), ['forward_hook', 'input_hook', 'output_hook']);
+  for (const text of [delta(a, b).text, delta(b, planOf(policySet([]), b)).text]) {
+    for (const line of text.split('\n')) assert.ok(!/ chain /.test(line) || /drop_\d+/.test(line), `a delta changes only drop chains: ${line}`);
+  }
+  const full = renderRuleset(b);
+  for (const name of fixed) assert.match(full, new RegExp(`\\tchain ${name} \\{`));
 });

@@ -10,12 +10,12 @@
 // scope; address peers (ipBlock, network sets) by binary search over sorted addresses
 // (pods) or elementary intervals (regions). Each class's signature string is built once.
 import type { Compiled } from '../engine/compile.ts';
-import { peerMatches, serviceAccountMatches } from '../engine/match-peer.ts';
+import { peerMatches, serviceAccountMatches, serviceBackend } from '../engine/match-peer.ts';
 import { matchSelector, namespaceScopeKey } from '../engine/match-selector.ts';
 import { remoteOfAddress } from '../engine/remote.ts';
 import { cidrContainsIp, cidrLast, formatIp, parseIp } from '../model/ip.ts';
 import type { Cidr, IpAddress, IpFamily } from '../model/ip.ts';
-import type { Namespace, NetworkSet, Pod } from '../model/cluster.ts';
+import type { Namespace, NetworkSet, Pod, Service } from '../model/cluster.ts';
 import type { Peer } from '../model/peer.ts';
 import type { Policy } from '../model/policy.ts';
 import type { AddressIdentity, RegionIdentity } from './ruleset.ts';
@@ -45,13 +45,15 @@ const MAX: Record<IpFamily, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1
 /**
  * What one identity pass keeps for the next: everything derived from the policies alone
  * (peers, port names, elementary intervals and their memberships) and, per pod group and
- * class key, memberships and signatures. Valid while the policies, network sets and
- * namespaces are the same objects; plan() passes it back in.
+ * class key, memberships and signatures. Valid while the policies, network sets,
+ * namespaces and services (service peers resolve through them) are the same objects;
+ * plan() passes it back in.
  */
 export interface IdentityCache {
   readonly policies: readonly Policy[];
   readonly networkSets: readonly NetworkSet[];
   readonly namespaces: readonly Namespace[];
+  readonly services: readonly Service[];
   readonly peers: ReadonlyArray<readonly [string, Peer]>;
   readonly namedPortNames: ReadonlySet<string>;
   readonly spaces: Readonly<Record<IpFamily, AddressSpace>>;
@@ -106,7 +108,8 @@ interface AddressSpace {
 function cacheFor(c: Compiled, old: IdentityCache | undefined): IdentityCache {
   // Class and group entries of pods long gone accumulate: start afresh once they outnumber the pods.
   const bounded = old !== undefined && old.classes.size + old.groups.size <= 4 * c.pods.length + 10_000;
-  if (old !== undefined && bounded && sameList(old.policies, c.policies.policies) && sameList(old.networkSets, c.cluster.networkSets) && sameList(old.namespaces, c.cluster.namespaces)) return old;
+  if (old !== undefined && bounded && sameList(old.policies, c.policies.policies) && sameList(old.networkSets, c.cluster.networkSets) && sameList(old.namespaces, c.cluster.namespaces)
+    && sameList(old.services, c.cluster.services)) return old;
   const peers = distinctPeers(c);
   const space = (fam: IpFamily): AddressSpace => {
     const intervals = elementaryIntervals(c, fam);
@@ -122,7 +125,7 @@ function cacheFor(c: Compiled, old: IdentityCache | undefined): IdentityCache {
     return { intervals, firsts: intervals.map((iv) => iv[0]), regionMembers, podMembers, regionSigs };
   };
   return {
-    policies: c.policies.policies, networkSets: c.cluster.networkSets, namespaces: c.cluster.namespaces,
+    policies: c.policies.policies, networkSets: c.cluster.networkSets, namespaces: c.cluster.namespaces, services: c.cluster.services,
     peers, namedPortNames: referencedPortNames(c), spaces: { 4: space(4), 6: space(6) }, groups: new Map(), classes: new Map(), pods: new WeakMap(), passes: { count: 0 },
   };
 }
@@ -229,7 +232,7 @@ export function computeIdentities(c: Compiled, previous: ReadonlyMap<string, num
     addresses.push({ family: a.ip.family, ip: a.text, identity: id, value: a.ip.value, order: a.order });
     addRep(id, a.ip.family, a.text, i);
   }
-  const nonPodPeers = peers.map((_, k) => k).filter((k) => peers[k]?.[1].kind !== 'pods');
+  const nonPodPeers = peers.map((_, k) => k).filter((k) => peers[k]?.[1].kind !== 'pods' && peers[k]?.[1].kind !== 'service');
   for (const text of hostAddresses(c)) {
     const ip = parseIp(text);
     if (ip === undefined) continue;
@@ -323,8 +326,8 @@ function labelsKey(labels: Readonly<Record<string, string>>): string {
 }
 
 /**
- * Per group, the sorted peers matching its pods whatever their address: pod peers and
- * entities, for the groups of the given pods (index → group key, `${namespace}\0${labels}`).
+ * Per group, the sorted peers matching its pods whatever their address: pod peers,
+ * service peers (the group's pods back a matching Service) and entities, for the groups of the given pods (index → group key, `${namespace}\0${labels}`).
  * Groups already in `known` are reused; each pod peer looks only at the new groups of the
  * namespaces in its scope.
  */
@@ -345,6 +348,16 @@ function groupMemberships(c: Compiled, peers: ReadonlyArray<readonly [string, Pe
   peers.forEach(([, peer], k) => {
     if (peer.kind === 'entity') {
       if (peer.entity === 'all' || peer.entity === 'cluster') for (const g of fresh.values()) g.list.push(k);
+      return;
+    }
+    if (peer.kind === 'service') {
+      const services = c.peers.get(peer)?.services ?? [];
+      for (const n of new Set(services.map((svc) => svc.namespace))) {
+        for (const key of byNamespace.get(n) ?? []) {
+          const g = fresh.get(key);
+          if (g !== undefined && serviceBackend(services, n, g.labels)) g.list.push(k);
+        }
+      }
       return;
     }
     if (peer.kind !== 'pods') return;

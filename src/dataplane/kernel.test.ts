@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { compile } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
 import { evaluate } from '../engine/evaluate.ts';
-import { cidrPeer, cluster, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
+import { cidrPeer, cluster, node, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
 import type { Pod } from '../model/cluster.ts';
 import type { PolicySet } from '../model/tier.ts';
 import { readTable, TableApplier, verifyReadback } from './applier.ts';
@@ -114,6 +114,80 @@ test('kernel: real TCP and UDP between pod namespaces match evaluate(), before a
     assert.equal((await applier.apply(rs4)).full, false);
     assert.deepEqual(verifyReadback(rs4, await readTable(fx.node)), []);
     assert.equal((await checkAll(fx, none)).denied, 0);
+  } finally {
+    await fx.destroy();
+    const left = (await listNamespaces()).filter((n) => n.startsWith(fx.prefix));
+    assert.deepEqual(left, [], 'every test namespace is removed');
+  }
+});
+
+// Traffic between pods and their own node (docs/semantics.md "Host-network pods"): a pod's
+// connection to the node's address is delivered through the input hook and judged by the
+// pod's egress policies (remote: the node address); the node's connection to a pod leaves
+// through the output hook and is judged by the pod's ingress policies. The engine has no
+// kubelet exemption, so a pod whose ingress policy omits the node is unreachable from it.
+test('kernel: real TCP and UDP between pods and their own node address match evaluate() (input and output hooks)', async (t) => {
+  const skip = await kernelSkipReason();
+  if (skip !== undefined) {
+    t.skip(`kernel test skipped: ${skip}`);
+    return;
+  }
+  const nodeIp = '10.77.255.1';
+  const fx = await createFixture(3, { tcp: TCP_PORTS, udp: UDP_PORTS }, { nodeAddress: nodeIp });
+  try {
+    const [client, server, free] = fx.pods;
+    if (client === undefined || server === undefined || free === undefined) throw new Error('fixture has too few pods');
+    const cl = cluster({
+      pods: [
+        pod('demo/client', { app: 'client' }, [client.ip], { node: 'n1' }),
+        pod('demo/server', { app: 'server' }, [server.ip], { node: 'n1' }),
+        pod('demo/free', {}, [free.ip], { node: 'n1' }),
+      ],
+      namespaces: [ns('demo')],
+      nodes: [node('n1', {}, [nodeIp])],
+    });
+    const ps = policySet([
+      policy({ name: 'client-to-node', namespace: 'demo', pods: { app: 'client' }, egress: [{ peers: [cidrPeer(`${nodeIp}/32`)], ports: [port('TCP', 80), port('UDP', 53)] }] }),
+      policy({ name: 'node-to-server', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [cidrPeer(`${nodeIp}/32`)], ports: [port('TCP', 80)] }] }),
+    ]);
+    const check = async (compiled: CompiledCluster): Promise<{ up: number[]; down: number[] }> => {
+      const toNode = (): ProbeSpec[] => [...TCP_PORTS.map((p) => ({ ip: nodeIp, port: p, protocol: 'TCP' as const })), ...UDP_PORTS.map((p) => ({ ip: nodeIp, port: p, protocol: 'UDP' as const }))];
+      const fromNode: ProbeSpec[] = fx.pods.flatMap((d) => [
+        ...TCP_PORTS.map((p) => ({ ip: d.ip, port: p, protocol: 'TCP' as const, from: nodeIp })),
+        ...UDP_PORTS.map((p) => ({ ip: d.ip, port: p, protocol: 'UDP' as const, from: nodeIp })),
+      ]);
+      const runs = [
+        ...fx.pods.map((src) => ({ netns: src.netns, srcIp: src.ip, probes: toNode(), dir: 0 })),
+        { netns: fx.node, srcIp: nodeIp, probes: fromNode, dir: 1 },
+      ];
+      const tally = { up: [0, 0], down: [0, 0] };
+      await Promise.all(runs.map(async (r) => {
+        const got = await probeFrom(r.netns, r.probes);
+        r.probes.forEach((pr, i) => {
+          const v = evaluate(compiled, { src: { kind: 'ip', ip: r.srcIp }, dst: { kind: 'ip', ip: pr.ip }, protocol: pr.protocol, port: pr.port });
+          assert.equal(got[i], v.allowed, `${r.srcIp} -> ${pr.ip} ${pr.protocol}/${pr.port}: real traffic ${got[i] === true ? 'passed' : 'was dropped'}, engine: ${v.egress.message}; ${v.ingress.message}`);
+          const k = v.allowed ? tally.up : tally.down;
+          k[r.dir] = (k[r.dir] ?? 0) + 1;
+        });
+      }));
+      return tally;
+    };
+
+    const applier = new TableApplier(fx.node);
+    const compiled = compile(cl, ps);
+    const rs1 = plan(compiled, { node: 'n1' });
+    assert.equal((await applier.apply(rs1)).full, true);
+    assert.deepEqual(verifyReadback(rs1, await readTable(fx.node)), []);
+    const first = await check(compiled);
+    // pod → node and node → pod each saw both an allowed and a dropped connection.
+    assert.ok(first.up.every((n) => n > 0) && first.down.every((n) => n > 0), `both outcomes in both directions: ${JSON.stringify(first)}`);
+
+    // Every policy deleted, as a delta (the hook chains stay): everything passes.
+    const none = compile(cl, policySet([]));
+    const rs2 = plan(none, { node: 'n1' }, rs1.numbering);
+    assert.equal((await applier.apply(rs2)).full, false);
+    assert.deepEqual(verifyReadback(rs2, await readTable(fx.node)), []);
+    assert.deepEqual((await check(none)).down, [0, 0]);
   } finally {
     await fx.destroy();
     const left = (await listNamespaces()).filter((n) => n.startsWith(fx.prefix));

@@ -1,7 +1,9 @@
 // A pure interpreter of a planned table: what the kernel would do with the first packet of
-// a new connection forwarded through this node, following the rules render.ts emits
-// (identity lookups, local-address jumps, cells, then the local default). It lets tests
-// check a plan against evaluate() for every flow without a kernel, and explains a drop.
+// a new connection at one hook of this node, following the rules render.ts emits
+// (identity lookups, local-address jumps, cells, then the local default): `forward` for
+// packets routed through the node, `input` for packets to the node's own addresses,
+// `output` for packets the node (or a host-network pod) sends. It lets tests check a plan
+// against evaluate() for every flow without a kernel, and explains a drop.
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import type { Protocol } from '../model/protocol.ts';
@@ -13,7 +15,14 @@ export interface Packet {
   /** `other` is any protocol without ports (ICMP, ...). */
   readonly protocol: Protocol | 'other';
   readonly port: number;
+  /**
+   * Where the node meets the packet: `forward` (default) when it routes it, `input` when
+   * it is addressed to the node itself, `output` when the node's own stack sends it.
+   */
+  readonly hook?: Hook;
 }
+
+export type Hook = 'forward' | 'input' | 'output';
 
 export interface WalkResult {
   readonly verdict: 'accept' | 'drop';
@@ -55,12 +64,14 @@ export function walkPacket(r: Ruleset, p: Packet): WalkResult {
   const srcId = identityOf(r, p.src) ?? 0;
   const dstId = identityOf(r, p.dst) ?? 0;
   const checked: Array<'egress' | 'ingress'> = [];
-  if (ix.local.has(p.src)) {
+  const hook = p.hook ?? 'forward';
+  // input_hook checks only the source (a local pod), output_hook only the destination.
+  if (hook !== 'output' && ix.local.has(p.src)) {
     checked.push('egress');
     const d = check(r.egress, srcId, dstId, p);
     if (d !== undefined) return { verdict: 'drop', target: d, checked };
   }
-  if (ix.local.has(p.dst)) {
+  if (hook !== 'input' && ix.local.has(p.dst)) {
     checked.push('ingress');
     const d = check(r.ingress, dstId, srcId, p);
     if (d !== undefined) return { verdict: 'drop', target: d, checked };

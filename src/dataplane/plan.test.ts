@@ -3,7 +3,8 @@
 // property runs random clusters and policy sets (engine/random-policies.ts: tiers,
 // deny/pass/log, named ports, endPort, ipBlock except, IPv6, host-network pods, network
 // sets) through plan on one node and on two nodes, and compares every packet with
-// evaluate() on the same addresses.
+// evaluate() on the same addresses, including packets between pods and their own node's
+// addresses (the input and output hooks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -11,14 +12,14 @@ import { compile } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { clusterArb, policySetArb } from '../engine/random-policies.ts';
-import { cluster, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
+import { cidrPeer, cluster, entityPeer, node, nodesPeer, ns, pod, podsPeer, policy, policySet, port, service, servicePeer } from '../engine/test-builders.ts';
 import type { Cluster } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
 import { nonPortPolicies } from './non-port.ts';
 import { walkPacket } from './packet-walk.ts';
-import type { Packet } from './packet-walk.ts';
+import type { Hook, Packet } from './packet-walk.ts';
 import { plan } from './plan.ts';
 import type { Ruleset } from './ruleset.ts';
 import { elementsOf } from './render.ts';
@@ -36,21 +37,46 @@ function addresses(cl: Cluster): string[] {
   return [...new Set([...cl.pods.flatMap((p) => p.ips), ...OUTSIDE])];
 }
 
-/** Walks a packet through the source's node, then the destination's (if another). */
-function walkThrough(cl: Cluster, tables: ReadonlyMap<string, Ruleset>, pk: Packet): { allowed: boolean; target?: number; at?: Ruleset } {
-  const nodes = [nodeOf(cl, pk.src), nodeOf(cl, pk.dst)].filter((n): n is string => n !== undefined);
-  for (const n of new Set(nodes)) {
+/** Node address → the node (table) that owns it. */
+type Owners = ReadonlyMap<string, string>;
+
+function ownersOf(cl: Cluster, rename?: string): Owners {
+  return new Map(cl.nodes.flatMap((n) => n.ips.map((ip) => [ip, rename ?? n.name] as const)));
+}
+
+/**
+ * The node namespaces a packet crosses and the hook that meets it in each: a pod's packet
+ * is forwarded by its node, or delivered (input) when it is for that node's own address;
+ * a node address' packet leaves through output; the destination pod's node forwards it
+ * in, or the destination node takes it in through input.
+ */
+function hops(cl: Cluster, owners: Owners, src: string, dst: string): Array<readonly [string, Hook]> {
+  const out: Array<readonly [string, Hook]> = [];
+  const srcPod = nodeOf(cl, src);
+  const dstPod = nodeOf(cl, dst);
+  const dstOwner = owners.get(dst);
+  const first = srcPod ?? owners.get(src);
+  if (srcPod !== undefined) out.push([srcPod, dstPod === undefined && dstOwner === srcPod ? 'input' : 'forward']);
+  else if (first !== undefined) out.push([first, 'output']);
+  if (dstPod !== undefined && dstPod !== first) out.push([dstPod, 'forward']);
+  else if (dstPod === undefined && dstOwner !== undefined && dstOwner !== first) out.push([dstOwner, 'input']);
+  return out;
+}
+
+/** Walks a packet through every node it crosses, at the hook that meets it there. */
+function walkThrough(cl: Cluster, owners: Owners, tables: ReadonlyMap<string, Ruleset>, pk: Packet): { allowed: boolean; target?: number; at?: Ruleset } {
+  for (const [n, hook] of hops(cl, owners, pk.src, pk.dst)) {
     const rs = tables.get(n);
     if (rs === undefined) throw new Error(`no table for node ${n}`);
-    const r = walkPacket(rs, pk);
+    const r = walkPacket(rs, { ...pk, hook });
     if (r.verdict === 'drop') return r.target === undefined ? { allowed: false, at: rs } : { allowed: false, target: r.target, at: rs };
   }
   return { allowed: true };
 }
 
-function assertAgrees(compiled: CompiledCluster, nonPort: CompiledCluster, cl: Cluster, tables: ReadonlyMap<string, Ruleset>, ports: readonly number[] = PORTS): number {
+function assertAgrees(compiled: CompiledCluster, nonPort: CompiledCluster, cl: Cluster, owners: Owners, tables: ReadonlyMap<string, Ruleset>, ports: readonly number[] = PORTS): number {
   let checked = 0;
-  const all = addresses(cl);
+  const all = [...new Set([...addresses(cl), ...owners.keys()])];
   for (const src of all) {
     for (const dst of all) {
       if (src === dst || parseIp(src)?.family !== parseIp(dst)?.family) continue;
@@ -59,7 +85,7 @@ function assertAgrees(compiled: CompiledCluster, nonPort: CompiledCluster, cl: C
       for (const protocol of PROTOCOLS) {
         for (const p of ports) {
           const v = evaluate(compiled, { src: { kind: 'ip', ip: src }, dst: { kind: 'ip', ip: dst }, protocol, port: p });
-          const w = walkThrough(cl, tables, { src, dst, protocol, port: p });
+          const w = walkThrough(cl, owners, tables, { src, dst, protocol, port: p });
           assert.equal(w.allowed, v.allowed, `${src} -> ${dst} ${protocol}/${p}: dataplane ${w.allowed ? 'accepts' : 'drops'}, engine says ${v.egress.message} / ${v.ingress.message}`);
           if (!w.allowed && w.at !== undefined) {
             const side = v.egress.allowed ? v.ingress : v.egress;
@@ -71,19 +97,19 @@ function assertAgrees(compiled: CompiledCluster, nonPort: CompiledCluster, cl: C
       }
       // ICMP and other protocols without ports (non-port.ts).
       const v = evaluate(nonPort, { src: { kind: 'ip', ip: src }, dst: { kind: 'ip', ip: dst }, protocol: 'TCP', port: 0 });
-      assert.equal(walkThrough(cl, tables, { src, dst, protocol: 'other', port: 0 }).allowed, v.allowed, `${src} -> ${dst} without ports`);
+      assert.equal(walkThrough(cl, owners, tables, { src, dst, protocol: 'other', port: 0 }).allowed, v.allowed, `${src} -> ${dst} without ports`);
     }
   }
   return checked;
 }
 
-test('plan: property — one node holding every pod enforces exactly evaluate() for every packet', () => {
+test('plan: property — one node holding every pod and every node address enforces exactly evaluate() for every packet', () => {
   fc.assert(fc.property(clusterArb, policySetArb, (cl, ps) => {
     const compiled = compile(cl, ps);
     const rs = plan(compiled, { node: '', localPods: 'all' });
     const tables = new Map([['', rs]]);
     const nodeless: Cluster = { ...cl, pods: cl.pods.map((p) => (p.hostNetwork ? p : { ...p, node: '' })) };
-    assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), nodeless, tables);
+    assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), nodeless, ownersOf(cl, ''), tables);
   }), { numRuns: 60 });
 });
 
@@ -92,7 +118,7 @@ test('plan: property — pods spread over two nodes: egress judged at the source
     const cl: Cluster = { ...cl0, pods: cl0.pods.map((p, i) => (p.hostNetwork ? p : { ...p, node: i % 2 === 0 ? 'w1' : 'c1' })) };
     const compiled = compile(cl, ps);
     const tables = new Map(['w1', 'c1'].map((n) => [n, plan(compiled, { node: n })]));
-    assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), cl, tables);
+    assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), cl, ownersOf(cl), tables);
   }), { numRuns: 60 });
 });
 
@@ -168,5 +194,88 @@ test('plan: pods that differ only by service account get their own identity (Cal
   const rs = plan(compiled, { node: '', localPods: 'all' });
   const verdicts = ['10.0.0.2', '10.0.0.3', '10.0.0.4'].map((src) => walkPacket(rs, { src, dst: '10.0.0.1', protocol: 'TCP', port: 80 }).verdict);
   assert.deepEqual(verdicts, ['accept', 'drop', 'drop']);
-  assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), cl, new Map([['', rs]]), [80]);
+  assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), cl, new Map(), new Map([['', rs]]), [80]);
+});
+
+// Traffic between a pod and its own node goes through the node's input and output hooks,
+// judged like any other flow (docs/semantics.md "Host-network pods"): the pod's egress
+// policies with the node address as remote (an ipBlock, a nodes peer, the host entity),
+// the pod's ingress policies for the node or a host-network pod (the engine has no
+// kubelet-probe exemption, so neither has the dataplane).
+test('plan: pod ↔ own node (input and output hooks) follow the pod\'s egress and ingress policies', () => {
+  const cl = cluster({
+    pods: [
+      pod('demo/server', { app: 'server' }, ['10.244.1.10'], { node: 'n1' }),
+      pod('demo/client', { app: 'client' }, ['10.244.1.11'], { node: 'n1' }),
+      pod('kube-system/agent', {}, ['192.168.0.10'], { node: 'n1', hostNetwork: true }),
+    ],
+    namespaces: [ns('demo'), ns('kube-system')],
+    nodes: [node('n1', { role: 'worker' }, ['192.168.0.10']), node('n2', { role: 'worker' }, ['192.168.0.20'])],
+  });
+  const ps = policySet([
+    policy({ name: 'client-egress', namespace: 'demo', pods: { app: 'client' }, egress: [
+      { peers: [cidrPeer('192.168.0.10/32')], ports: [port('TCP', 10250)] },
+      { peers: [nodesPeer({ role: 'worker' })], ports: [port('UDP', 53)] },
+      { peers: [entityPeer('host')], ports: [port('TCP', 6443)] },
+    ] }),
+    policy({ name: 'server-ingress', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [podsPeer('demo', { app: 'client' })], ports: [port('TCP', 80)] }] }),
+  ]);
+  const compiled = compile(cl, ps);
+  const rs = plan(compiled, { node: 'n1' });
+  const cases: ReadonlyArray<{ name: string; src: string; dst: string; protocol: Protocol; port: number; hook: Hook; want: 'accept' | 'drop' }> = [
+    { name: 'client → node, ipBlock port', src: '10.244.1.11', dst: '192.168.0.10', protocol: 'TCP', port: 10250, hook: 'input', want: 'accept' },
+    { name: 'client → node, nodes peer', src: '10.244.1.11', dst: '192.168.0.10', protocol: 'UDP', port: 53, hook: 'input', want: 'accept' },
+    { name: 'client → node, host entity', src: '10.244.1.11', dst: '192.168.0.10', protocol: 'TCP', port: 6443, hook: 'input', want: 'accept' },
+    { name: 'client → node, unlisted port', src: '10.244.1.11', dst: '192.168.0.10', protocol: 'TCP', port: 22, hook: 'input', want: 'drop' },
+    { name: 'server → node, not selected for egress', src: '10.244.1.10', dst: '192.168.0.10', protocol: 'TCP', port: 22, hook: 'input', want: 'accept' },
+    { name: 'node → server, not admitted by its ingress policy (no kubelet exemption)', src: '192.168.0.10', dst: '10.244.1.10', protocol: 'TCP', port: 80, hook: 'output', want: 'drop' },
+    { name: 'node → client, not selected for ingress', src: '192.168.0.10', dst: '10.244.1.11', protocol: 'TCP', port: 80, hook: 'output', want: 'accept' },
+    { name: 'client → server on the same node (forward): its egress policy admits no pod', src: '10.244.1.11', dst: '10.244.1.10', protocol: 'TCP', port: 80, hook: 'forward', want: 'drop' },
+  ];
+  for (const c of cases) {
+    const got = walkPacket(rs, { src: c.src, dst: c.dst, protocol: c.protocol, port: c.port, hook: c.hook });
+    const v = evaluate(compiled, { src: { kind: 'ip', ip: c.src }, dst: { kind: 'ip', ip: c.dst }, protocol: c.protocol, port: c.port });
+    assert.equal(got.verdict, c.want, c.name);
+    assert.equal(v.allowed, c.want === 'accept', `${c.name}: engine ${v.egress.message}; ${v.ingress.message}`);
+    // input checks only the local source, output only the local destination.
+    if (c.hook !== 'forward') assert.deepEqual(got.checked, c.hook === 'input' ? ['egress'] : ['ingress'], c.name);
+  }
+  // The host-network pod is its node: the same verdict as the node's address.
+  assert.equal(evaluate(compiled, { src: { kind: 'pod', pod: 'kube-system/agent' }, dst: { kind: 'pod', pod: 'demo/server' }, protocol: 'TCP', port: 80 }).allowed, false);
+});
+
+// Cilium toServices (docs.cilium.io/en/stable/security/policy/language/#services-based):
+// a service peer is a class membership like a pod peer, so the backends get their own
+// identity and every packet is judged as evaluate() judges it.
+test('plan: service peers (Cilium toServices) admit exactly the pods backing the Services', () => {
+  const cl = cluster({
+    pods: [
+      pod('demo/client', { app: 'client' }, ['10.0.0.1']),
+      pod('demo/db-1', { app: 'db', tier: 'data' }, ['10.0.0.2']),
+      pod('demo/db-stray', { app: 'db' }, ['10.0.0.3']),
+      pod('other/db-1', { app: 'db', tier: 'data' }, ['10.0.0.4']),
+      pod('other/cache', { app: 'cache' }, ['10.0.0.5']),
+    ],
+    services: [
+      service('demo/db', {}, { app: 'db', tier: 'data' }),
+      service('other/cache', { exposed: 'yes' }, { app: 'cache' }),
+      service('other/manual', { exposed: 'yes' }, undefined),
+    ],
+  });
+  const ps = policySet([policy({ name: 'to-services', namespace: 'demo', pods: { app: 'client' }, egress: [
+    { peers: [servicePeer('demo', { name: 'db' })] },
+    { peers: [servicePeer(null, { selector: { exposed: 'yes' } })] },
+  ] })]);
+  const compiled = compile(cl, ps);
+  const rs = plan(compiled, { node: '', localPods: 'all' });
+  const verdicts = ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'].map((dst) => walkPacket(rs, { src: '10.0.0.1', dst, protocol: 'TCP', port: 5432 }).verdict);
+  assert.deepEqual(verdicts, ['accept', 'drop', 'drop', 'accept']);
+  assertAgrees(compiled, compile(cl, nonPortPolicies(ps)), cl, new Map(), new Map([['', rs]]), [80, 5432]);
+  // Same policies and pods, the Service's selector widened to the stray pod: identities
+  // cached from the previous ruleset must not survive a Service change.
+  const cl2 = { ...cl, services: [service('demo/db', {}, { app: 'db' }), ...cl.services.slice(1)] };
+  const compiled2 = compile(cl2, ps);
+  const rs2 = plan(compiled2, { node: '', localPods: 'all' }, rs);
+  assert.equal(walkPacket(rs2, { src: '10.0.0.1', dst: '10.0.0.3', protocol: 'TCP', port: 5432 }).verdict, 'accept');
+  assertAgrees(compiled2, compile(cl2, nonPortPolicies(ps)), cl2, new Map(), new Map([['', rs2]]), [5432]);
 });

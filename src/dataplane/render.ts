@@ -96,30 +96,50 @@ export function fixedChains(): Array<{ name: string; head?: string; rules: strin
     `${local} . ${remote} . meta l4proto . th dport vmap @${dir}_cells`,
     `${local} vmap @${dir}_default`,
   ];
+  const conntrack = ['ct state established,related accept', 'ct state invalid drop'];
+  // The source identity travels in the packet mark, the destination's in the conntrack
+  // mark: nft cannot concatenate two map lookups, and both are scratch space here.
+  const marks = [
+    'meta mark set ip saddr map @region4',
+    'meta mark set ip saddr map @addr4',
+    'ct mark set ip daddr map @region4',
+    'ct mark set ip daddr map @addr4',
+    'meta mark set ip6 saddr map @region6',
+    'meta mark set ip6 saddr map @addr6',
+    'ct mark set ip6 daddr map @region6',
+    'ct mark set ip6 daddr map @addr6',
+  ];
   return [
-    // The source identity travels in the packet mark, the destination's in the conntrack
-    // mark: nft cannot concatenate two map lookups, and both are scratch space here.
     { name: 'egress_check', rules: check('egress', 'meta mark', 'ct mark') },
     { name: 'ingress_check', rules: check('ingress', 'ct mark', 'meta mark') },
+    // Traffic between a pod and its own node never crosses `forward`: a local pod's packet
+    // to one of this node's addresses (kubelet, a host-network pod, a NodePort) is
+    // delivered through `input`, and the node's (or a host-network pod's) packet to a local
+    // pod leaves through `output`. Only those packets are marked and checked, so the rest
+    // of the node's own traffic keeps its marks and its conntrack handling.
+    { name: 'pod_to_node', rules: [...conntrack, ...marks, 'goto egress_check'] },
+    { name: 'node_to_pod', rules: [...conntrack, ...marks, 'goto ingress_check'] },
     {
       name: 'forward_hook',
       head: 'type filter hook forward priority filter; policy accept;',
       rules: [
-        'ct state established,related accept',
-        'ct state invalid drop',
-        'meta mark set ip saddr map @region4',
-        'meta mark set ip saddr map @addr4',
-        'ct mark set ip daddr map @region4',
-        'ct mark set ip daddr map @addr4',
-        'meta mark set ip6 saddr map @region6',
-        'meta mark set ip6 saddr map @addr6',
-        'ct mark set ip6 daddr map @region6',
-        'ct mark set ip6 daddr map @addr6',
+        ...conntrack,
+        ...marks,
         'ip saddr @local4 jump egress_check',
         'ip6 saddr @local6 jump egress_check',
         'ip daddr @local4 jump ingress_check',
         'ip6 daddr @local6 jump ingress_check',
       ],
+    },
+    {
+      name: 'input_hook',
+      head: 'type filter hook input priority filter; policy accept;',
+      rules: ['ip saddr @local4 goto pod_to_node', 'ip6 saddr @local6 goto pod_to_node'],
+    },
+    {
+      name: 'output_hook',
+      head: 'type filter hook output priority filter; policy accept;',
+      rules: ['ip daddr @local4 goto node_to_pod', 'ip6 daddr @local6 goto node_to_pod'],
     },
   ];
 }

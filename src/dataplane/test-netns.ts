@@ -2,7 +2,9 @@
 // one node namespace and N pod namespaces named `pd-<id>-…`, each pod with a veth to the
 // node, its /32 address, and a default route via 169.254.1.1 on the node's lo (Calico's
 // scheme, DESIGN.md "The lab"). Nothing is connected to the host's namespace. Pods run a
-// tiny TCP+UDP responder; probes are real connections made from inside a pod namespace.
+// tiny TCP+UDP responder; probes are real connections made from inside a namespace. With
+// `nodeAddress`, the node gets that address on its lo and a responder bound to it, so
+// traffic between the pods and their own node (input and output hooks) can be probed.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,8 @@ export interface FixturePod {
 export interface Fixture {
   readonly prefix: string;
   readonly node: string;
+  /** The node's own address, when asked for. */
+  readonly nodeAddress: string | undefined;
   readonly pods: readonly FixturePod[];
   destroy(): Promise<void>;
 }
@@ -47,11 +51,11 @@ async function inNs(ns: string, cmd: string, args: readonly string[]): Promise<v
 
 const SERVER = `
 const net = require('node:net'); const dgram = require('node:dgram');
-const [tcp, udp] = JSON.parse(process.argv[1]);
+const [tcp, udp, host] = JSON.parse(process.argv[1]);
 let pending = tcp.length + udp.length;
 const up = () => { if (--pending === 0) process.stdout.write('ready\\n'); };
-for (const p of tcp) net.createServer((s) => s.end('ok')).listen(p, '0.0.0.0', up);
-for (const p of udp) { const s = dgram.createSocket('udp4'); s.on('message', (m, r) => s.send('ok', r.port, r.address)); s.bind(p, '0.0.0.0', up); }
+for (const p of tcp) net.createServer((s) => s.end('ok')).listen(p, host, up);
+for (const p of udp) { const s = dgram.createSocket('udp4'); s.on('message', (m, r) => s.send('ok', r.port, r.address)); s.bind(p, host, up); }
 `;
 
 const CLIENT = `
@@ -62,19 +66,20 @@ const one = (p) => new Promise((resolve) => {
   const t = setTimeout(() => { try { sock.destroy?.(); sock.close?.(); } catch {} resolve(false); }, 1500);
   let sock;
   if (p.protocol === 'TCP') {
-    sock = net.connect({ host: p.ip, port: p.port });
+    sock = net.connect({ host: p.ip, port: p.port, ...(p.from === undefined ? {} : { localAddress: p.from }) });
     sock.on('data', () => { sock.destroy(); done(true); });
     sock.on('error', () => done(false));
   } else {
     sock = dgram.createSocket('udp4');
     sock.on('message', () => { sock.close(); done(true); });
-    sock.send('x', p.port, p.ip);
+    if (p.from === undefined) sock.send('x', p.port, p.ip);
+    else sock.bind(0, p.from, () => sock.send('x', p.port, p.ip));
   }
 });
 Promise.all(probes.map(one)).then((r) => process.stdout.write(JSON.stringify(r)));
 `;
 
-export async function createFixture(podCount: number, servePorts: { tcp: number[]; udp: number[] }): Promise<Fixture> {
+export async function createFixture(podCount: number, servePorts: { tcp: number[]; udp: number[] }, opts: { readonly nodeAddress?: string } = {}): Promise<Fixture> {
   const prefix = `pd-${randomBytes(3).toString('hex')}-`;
   const node = `${prefix}node`;
   const created: string[] = [];
@@ -91,6 +96,7 @@ export async function createFixture(podCount: number, servePorts: { tcp: number[
     await inNs(node, 'ip', ['link', 'set', 'lo', 'up']);
     await inNs(node, 'ip', ['addr', 'add', '169.254.1.1/32', 'dev', 'lo']);
     await inNs(node, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+    if (opts.nodeAddress !== undefined) await ip(['-n', node, 'addr', 'add', `${opts.nodeAddress}/32`, 'dev', 'lo']);
     for (let i = 0; i < podCount; i++) {
       const ns = `${prefix}p${i}`;
       const addr = `10.77.0.${i + 1}`;
@@ -106,25 +112,30 @@ export async function createFixture(podCount: number, servePorts: { tcp: number[
       await ip(['-n', ns, 'route', 'add', 'default', 'via', '169.254.1.1', 'dev', 'eth0']);
       pods.push({ name: `p${i}`, netns: ns, ip: addr });
     }
-    for (const p of pods) {
-      const s = spawn('ip', ['netns', 'exec', p.netns, process.execPath, '-e', SERVER, JSON.stringify([servePorts.tcp, servePorts.udp])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The node's responder is bound to the node address: its UDP replies leave from the
+    // address the pod sent to, so conntrack sees them as replies.
+    const responders = [...pods.map((p) => ({ netns: p.netns, host: '0.0.0.0' })), ...(opts.nodeAddress === undefined ? [] : [{ netns: node, host: opts.nodeAddress }])];
+    for (const r of responders) {
+      const s = spawn('ip', ['netns', 'exec', r.netns, process.execPath, '-e', SERVER, JSON.stringify([servePorts.tcp, servePorts.udp, r.host])], { stdio: ['ignore', 'pipe', 'inherit'] });
       servers.push(s);
       await new Promise<void>((resolve, reject) => {
         s.stdout?.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
-        s.once('exit', (code) => reject(new Error(`server in ${p.netns} exited with ${code}`)));
+        s.once('exit', (code) => reject(new Error(`server in ${r.netns} exited with ${code}`)));
       });
     }
   } catch (e) {
     await destroy();
     throw e;
   }
-  return { prefix, node, pods, destroy };
+  return { prefix, node, nodeAddress: opts.nodeAddress, pods, destroy };
 }
 
 export interface ProbeSpec {
   readonly ip: string;
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
+  /** Local address to connect from (the node's own address when probing from the node). */
+  readonly from?: string;
 }
 
 /** Real connections from inside `netns`, in parallel: true when the responder answered. */

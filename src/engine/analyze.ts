@@ -69,6 +69,10 @@ export function analyze(compiled: CompiledCluster): Finding[] {
         if (rule.l7 !== undefined) add('info', 'l7-not-enforced', `${name} ${rule.path} has L7 rules (${rule.l7.protocol}: ${rule.l7.summary}); they are not enforced, the rule matches at L3/L4 only`, rule.path);
         for (const peer of rule.peers ?? []) {
           if (peer.kind === 'fqdn') add('info', 'fqdn-needs-dns', `${name} ${peer.path} names ${peer.pattern}; FQDN rules need DNS and never match a bare IP flow`, peer.path);
+          if (peer.kind === 'service') {
+            const bare = (c.peers.get(peer)?.services ?? []).filter((svc) => svc.selector === undefined).map((svc) => svc.key);
+            if (bare.length > 0) add('warning', 'service-without-selector', `${name} ${peer.path} matches Service${bare.length > 1 ? 's' : ''} ${bare.join(', ')} without a selector; their endpoints are not modelled, so they add no backend`, peer.path);
+          }
         }
       });
     }
@@ -81,7 +85,7 @@ export function analyze(compiled: CompiledCluster): Finding[] {
 function neverMatches(rule: Rule, direction: Direction, selected: readonly number[], c: Compiled, namedAnywhere: ReadonlySet<string>): string | undefined {
   if (rule.peers !== null) {
     if (rule.peers.length === 0) return 'it lists no peer';
-    const reasons = rule.peers.map((peer) => deadPeer(peer));
+    const reasons = rule.peers.map((peer) => deadPeer(peer, c));
     if (reasons.every((r) => r !== undefined)) return reasons.join('; ');
   }
   if (rule.ports !== null) {
@@ -92,7 +96,7 @@ function neverMatches(rule: Rule, direction: Direction, selected: readonly numbe
   return undefined;
 }
 
-function deadPeer(peer: Peer): string | undefined {
+function deadPeer(peer: Peer, c: Compiled): string | undefined {
   switch (peer.kind) {
     case 'cidr': {
       const cidr = parseCidr(peer.cidr);
@@ -111,6 +115,9 @@ function deadPeer(peer: Peer): string | undefined {
     case 'nodes':
     case 'networkSets':
       return peer.selector.op === 'none' ? `${peer.path}: its selector matches nothing` : undefined;
+    case 'service':
+      return (c.peers.get(peer)?.services ?? []).some((svc) => svc.selector !== undefined) ? undefined
+        : `${peer.path}: no Service of the cluster with a selector matches it`;
     default:
       return undefined;
   }

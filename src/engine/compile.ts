@@ -3,7 +3,7 @@
 // evaluation order, and per pod the policies selecting it in each direction. Identical
 // subjects are resolved once (canonical selector keys), and `names`-scoped subjects only
 // look at pods of those namespaces, so compile stays near linear in pods + policies.
-import type { Cluster, Namespace, Node, Pod } from '../model/cluster.ts';
+import type { Cluster, Namespace, Node, Pod, Service } from '../model/cluster.ts';
 import { parseCidr, parseIp } from '../model/ip.ts';
 import type { Cidr, IpAddress } from '../model/ip.ts';
 import type { NamespaceScope, Peer } from '../model/peer.ts';
@@ -33,6 +33,8 @@ export interface PreparedPeer {
   readonly except?: readonly Cidr[];
   /** networkSets peers: the nets of every matching set. */
   readonly nets?: readonly Cidr[];
+  /** service peers: every Service the peer names or selects, with or without a selector. */
+  readonly services?: readonly Service[];
 }
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
@@ -49,6 +51,7 @@ export function peerKey(p: Peer): string {
     case 'entity': return `entity(${p.entity})`;
     case 'nodes': return `nodes(${selectorKey(p.selector)})`;
     case 'networkSets': return `sets(${p.namespaces === null ? 'global' : namespaceScopeKey(p.namespaces)};${selectorKey(p.selector)})`;
+    case 'service': return `service(${p.namespace ?? '*'};${p.name === undefined ? '' : JSON.stringify(p.name)};${p.selector === undefined ? '' : selectorKey(p.selector)})`;
   }
 }
 
@@ -71,22 +74,61 @@ export class Compiled implements CompiledCluster {
   /** Peers of enforced and staged policies, prepared. */
   readonly peers: ReadonlyMap<Peer, PreparedPeer>;
 
-  private readonly podIndexByKey = new Map<string, number>();
-  private readonly podByIpMap = new Map<string, number>();
-  private readonly hostIps = new Map<string, Node | undefined>();
-  private readonly nodesByName = new Map<string, Node>();
-  private readonly namespacesByName = new Map<string, Namespace>();
-  private readonly podsByNs = new Map<string, number[]>();
-  private readonly nsSelectorCache = new Map<string, Set<string>>();
+  /** Distinct subjects of enforced policies with the policies (indexes into `enforced`) behind them; recompile() matches changed pods against them. */
+  readonly subjects: readonly Subject[];
+
+  private readonly podIndexByKey: Map<string, number>;
+  private readonly podByIpMap: Map<string, number>;
+  private readonly hostIps: Map<string, Node | undefined>;
+  private readonly nodesByName: Map<string, Node>;
+  private readonly namespacesByName: Map<string, Namespace>;
+  private readonly podsByNs: Map<string, number[]>;
+  private readonly nsSelectorCache: Map<string, Set<string>>;
   /** Same cache by scope object, so the hot path skips building canonical keys. */
-  private readonly nsScopeByObject = new WeakMap<NamespaceScope, Set<string>>();
-  private readonly policyListCache = new Map<number, readonly Policy[]>();
+  private readonly nsScopeByObject: WeakMap<NamespaceScope, Set<string>>;
+  private readonly policyListCache: Map<number, readonly Policy[]>;
+  /** Interning of selection lists: `join(',')` → index into selectionLists. */
+  private readonly listIds: Map<string, number>;
   /** The cluster as it would be with staged policies enforced; built lazily by evaluate() (null: none staged). */
   stagedView: Compiled | null | undefined = undefined;
 
-  constructor(cluster: Cluster, policySet: PolicySet) {
+  constructor(cluster: Cluster, policySet: PolicySet, reuse?: CompiledReuse) {
     this.cluster = cluster;
     this.policies = policySet;
+    if (reuse !== undefined) {
+      // recompile(): the policy side, nodes and namespaces are the previous ones (recompile.ts checks it).
+      const prev = reuse.previous;
+      this.tiers = prev.tiers;
+      this.enforced = prev.enforced;
+      this.enforcedTier = prev.enforcedTier;
+      this.peers = prev.peers;
+      this.subjects = prev.subjects;
+      this.nodesByName = prev.nodesByName;
+      this.namespacesByName = prev.namespacesByName;
+      this.nsSelectorCache = prev.nsSelectorCache;
+      this.nsScopeByObject = prev.nsScopeByObject;
+      this.policyListCache = prev.policyListCache;
+      this.hostIps = prev.hostIps;
+      this.pods = cluster.pods;
+      this.podIndexByKey = reuse.pods.podIndexByKey;
+      this.podByIpMap = reuse.pods.podByIpMap;
+      this.podsByNs = reuse.pods.podsByNs;
+      this.podIps = reuse.pods.podIps;
+      this.selIngress = reuse.selection.selIngress;
+      this.selEgress = reuse.selection.selEgress;
+      this.selectionLists = reuse.selection.selectionLists;
+      this.listIds = reuse.selection.listIds;
+      return;
+    }
+    this.podIndexByKey = new Map();
+    this.podByIpMap = new Map();
+    this.hostIps = new Map();
+    this.nodesByName = new Map();
+    this.namespacesByName = new Map();
+    this.podsByNs = new Map();
+    this.nsSelectorCache = new Map();
+    this.nsScopeByObject = new WeakMap();
+    this.policyListCache = new Map();
     const problems: string[] = [];
 
     const tierByName = new Map<string, Tier>();
@@ -161,38 +203,47 @@ export class Compiled implements CompiledCluster {
     // keeps every pod's list sorted without a per-pod sort.
     const ingressLists: number[][] = cluster.pods.map(() => []);
     const egressLists: number[][] = cluster.pods.map(() => []);
-    const subjectCache = new Map<string, readonly number[]>();
+    const subjectCache = new Map<string, { subject: Subject; selected: readonly number[] }>();
     enforced.forEach((p, pi) => {
       if (p.ingress === undefined && p.egress === undefined) return;
       const key = `${namespaceScopeKey(p.subject.namespaces)}|${selectorKey(p.subject.pods)}`;
-      let selected = subjectCache.get(key);
-      if (selected === undefined) {
-        selected = this.podsInScope(p.subject.namespaces).filter((i) => {
+      let entry = subjectCache.get(key);
+      if (entry === undefined) {
+        const selected = this.podsInScope(p.subject.namespaces).filter((i) => {
           const pod = cluster.pods[i];
           return pod !== undefined && !pod.hostNetwork && matchSelector(p.subject.pods, pod.labels);
         });
-        subjectCache.set(key, selected);
+        entry = { subject: { namespaces: p.subject.namespaces, pods: p.subject.pods, ingress: [], egress: [] }, selected };
+        subjectCache.set(key, entry);
       }
-      for (const i of selected) {
+      if (p.ingress !== undefined) entry.subject.ingress.push(pi);
+      if (p.egress !== undefined) entry.subject.egress.push(pi);
+      for (const i of entry.selected) {
         if (p.ingress !== undefined) ingressLists[i]?.push(pi);
         if (p.egress !== undefined) egressLists[i]?.push(pi);
       }
     });
+    this.subjects = [...subjectCache.values()].map((e) => e.subject);
     const lists: (readonly number[])[] = [];
-    const listIds = new Map<string, number>();
-    const intern = (l: number[]): number => {
-      const k = l.join(',');
-      let id = listIds.get(k);
-      if (id === undefined) {
-        id = lists.length;
-        lists.push(l);
-        listIds.set(k, id);
-      }
-      return id;
-    };
-    this.selIngress = Int32Array.from(ingressLists, intern);
-    this.selEgress = Int32Array.from(egressLists, intern);
+    this.listIds = new Map<string, number>();
+    this.selIngress = Int32Array.from(ingressLists, (l) => internList(lists, this.listIds, l));
+    this.selEgress = Int32Array.from(egressLists, (l) => internList(lists, this.listIds, l));
     this.selectionLists = lists;
+  }
+
+  /** The indexes recompile() patches instead of rebuilding (read-only use). */
+  reusable(): { readonly pods: PodIndexes; readonly selection: SelectionIndexes } {
+    return {
+      pods: { podIndexByKey: this.podIndexByKey, podByIpMap: this.podByIpMap, podsByNs: this.podsByNs, podIps: this.podIps },
+      selection: { selIngress: this.selIngress, selEgress: this.selEgress, selectionLists: this.selectionLists, listIds: this.listIds },
+    };
+  }
+
+  /** Namespaces that only pods mention (selector results depend on them). */
+  podOnlyNamespaces(): Set<string> {
+    const out = new Set<string>();
+    for (const n of this.podsByNs.keys()) if (!this.namespacesByName.has(n)) out.add(n);
+    return out;
   }
 
   pod(key: string): Pod | undefined {
@@ -308,8 +359,62 @@ export class Compiled implements CompiledCluster {
       }
       return { key, nets };
     }
+    if (peer.kind === 'service') {
+      // Resolved once per distinct peer: matching a remote pod is then a scan of these few.
+      const services = this.cluster.services.filter((svc) => (peer.namespace === null || svc.namespace === peer.namespace)
+        && (peer.name === undefined || svc.name === peer.name)
+        && (peer.selector === undefined || matchSelector(peer.selector, svc.labels)));
+      return { key, services };
+    }
     return { key };
   }
+}
+
+/** One distinct subject (namespace scope + pod selector) of enforced policies. */
+export interface Subject {
+  readonly namespaces: NamespaceScope;
+  readonly pods: Policy['subject']['pods'];
+  /** Enforced-policy indexes with this subject and an ingress (egress) section, ascending. */
+  readonly ingress: number[];
+  readonly egress: number[];
+}
+
+export interface PodIndexes {
+  readonly podIndexByKey: Map<string, number>;
+  readonly podByIpMap: Map<string, number>;
+  readonly podsByNs: Map<string, number[]>;
+  readonly podIps: readonly (readonly IpAddress[])[];
+}
+
+export interface SelectionIndexes {
+  readonly selIngress: Int32Array;
+  readonly selEgress: Int32Array;
+  readonly selectionLists: readonly (readonly number[])[];
+  readonly listIds: Map<string, number>;
+}
+
+/** What recompile() passes instead of letting the constructor compute it. */
+export interface CompiledReuse {
+  readonly previous: Compiled;
+  readonly pods: PodIndexes;
+  readonly selection: SelectionIndexes;
+}
+
+/** Whether a subject selects the pod (its namespace in scope, its labels matching, not host-network). */
+export function subjectSelects(c: Compiled, subject: { readonly namespaces: NamespaceScope; readonly pods: Policy['subject']['pods'] }, pod: Pod): boolean {
+  return !pod.hostNetwork && c.inScope(subject.namespaces, pod.namespace) && matchSelector(subject.pods, pod.labels);
+}
+
+/** Index of the list `l` in `lists`, appended (and remembered in `ids`) when new. */
+export function internList(lists: (readonly number[])[], ids: Map<string, number>, l: readonly number[]): number {
+  const k = l.join(',');
+  let id = ids.get(k);
+  if (id === undefined) {
+    id = lists.length;
+    lists.push(l);
+    ids.set(k, id);
+  }
+  return id;
 }
 
 function cidrOfIp(text: string): Cidr | undefined {

@@ -58,6 +58,11 @@ export function describePeer(p: Peer): string {
       const sets = p.selector.op === 'all' ? 'network sets' : `network sets ${selectorText(p.selector)}`;
       return p.namespaces === null ? `global ${sets}` : `${sets} ${scopeText(p.namespaces)}`;
     }
+    case 'service': {
+      const which = p.name !== undefined ? `Service ${p.name}`
+        : p.selector === undefined || p.selector.op === 'all' ? 'every Service' : `Services ${selectorText(p.selector)}`;
+      return `backends of ${which} ${p.namespace === null ? 'in all namespaces' : `in namespace ${p.namespace}`}`;
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 // Whether a rule's peer matches the remote side of a flow (DESIGN.md "Semantics"):
 // pod peers never match host-network pods; CIDR peers match pod addresses only when
 // `matchesPods`; entities follow Cilium's reserved identities; FQDN peers need DNS and
-// never match a bare IP flow.
+// never match a bare IP flow; service peers match the pods backing the Services.
+import type { Service } from '../model/cluster.ts';
 import { cidrContainsIp } from '../model/ip.ts';
+import type { Labels } from '../model/labels.ts';
 import type { Peer, PodsPeer } from '../model/peer.ts';
 import type { Compiled } from './compile.ts';
 import { matchSelector } from './match-selector.ts';
@@ -41,7 +43,26 @@ export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
       for (const net of c.peers.get(peer)?.nets ?? []) if (cidrContainsIp(net, ip)) return true;
       return false;
     }
+    case 'service': {
+      const pod = remote.pod;
+      return pod !== undefined && serviceBackend(c.peers.get(peer)?.services ?? [], pod.namespace, pod.labels);
+    }
   }
+}
+
+/**
+ * Whether a pod of `namespace` with `labels` backs one of `services`: the Service has a
+ * selector, every label of it is on the pod, and the pod is in the Service's namespace
+ * (as the EndpointSlice controller picks endpoints).
+ */
+export function serviceBackend(services: readonly Service[], namespace: string, labels: Labels): boolean {
+  for (const svc of services) {
+    if (svc.selector === undefined || svc.namespace !== namespace) continue;
+    let all = true;
+    for (const k in svc.selector) if (labels[k] !== svc.selector[k]) { all = false; break; }
+    if (all) return true;
+  }
+  return false;
 }
 
 /** A pod without a service account runs as `default`, as Kubernetes assigns it. */

@@ -9,7 +9,7 @@ import type { Selector } from '../model/selector.ts';
 import { ADMIN_TIER, BASELINE_TIER, DEFAULT_TIER } from '../model/tier.ts';
 import type { PolicySet, Tier } from '../model/tier.ts';
 import type { RuleSpec } from './test-builders.ts';
-import { cidrPeer, cluster, entityPeer, fqdnPeer, networkSet, node, nodesPeer, ns, pod, podsPeer, policy, port, setsPeer } from './test-builders.ts';
+import { cidrPeer, cluster, entityPeer, fqdnPeer, networkSet, node, nodesPeer, ns, pod, podsPeer, policy, port, service, servicePeer, setsPeer } from './test-builders.ts';
 
 export const RANDOM_TIERS: readonly Tier[] = [ADMIN_TIER, { name: 'security', order: 500, onNoMatch: 'deny-if-selected' }, DEFAULT_TIER, BASELINE_TIER];
 const NAMESPACES = ['n0', 'n1', 'n2'];
@@ -41,6 +41,10 @@ const peer: fc.Arbitrary<Peer> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<Selector>({ op: 'all' }, { op: 'in', key: 'role', values: ['w'] }).map((s) => nodesPeer(s)) },
   { weight: 1, arbitrary: fc.constantFrom(null, { kind: 'names' as const, names: ['n0'] }).map((n) => setsPeer(n, { op: 'all' })) },
   { weight: 1, arbitrary: fc.constant(fqdnPeer('*.example.com')) },
+  // Against the fixed Services of clusterArb: by name, by Service labels, selector-less.
+  { weight: 1, arbitrary: fc.constantFrom<[string | null, { name: string } | { selector: Selector }]>(
+    ['n0', { name: 'web' }], [null, { selector: { op: 'in', key: 'tier', values: ['front'] } }], ['n1', { selector: { op: 'all' } }], ['n2', { name: 'manual' }],
+  ).map(([n, by]) => servicePeer(n, by)) },
 );
 
 const portMatch: fc.Arbitrary<PortMatch> = fc.oneof(
@@ -104,6 +108,7 @@ export const clusterArb: fc.Arbitrary<Cluster> = fc.record({
   namespaces: NAMESPACES.map((n, i) => ns(n, { team: teams[i] ?? 'a' })),
   nodes: [node('w1', { role: 'w' }, ['192.168.0.10']), node('c1', { role: 'c' }, ['192.168.0.11', 'fd00:1::11'])],
   networkSets: [networkSet('n0/s', {}, ['10.0.0.1/32', 'fd00::3/128']), networkSet('g', {}, ['10.0.0.6/31'])],
+  services: [service('n0/web', { tier: 'front' }, { app: 'x' }), service('n1/api', { tier: 'front' }, { app: 'y', env: 'p' }), service('n2/manual', { tier: 'front' }, undefined)],
   pods: pods.map((p, i) => {
     const labels: Record<string, string> = {};
     if (p.app !== undefined) labels['app'] = p.app;

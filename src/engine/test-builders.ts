@@ -1,6 +1,6 @@
 // Small builders of IR objects for engine tests: terse pods, policies and rules, with
 // field paths filled in the way api/ would (spec.ingress[i].from[j], .ports[k]).
-import type { Cluster, ContainerPort, Namespace, NetworkSet, Node, Pod } from '../model/cluster.ts';
+import type { Cluster, ContainerPort, Namespace, NetworkSet, Node, Pod, Service } from '../model/cluster.ts';
 import type { Labels } from '../model/labels.ts';
 import type { Entity, NamespaceScope, Peer } from '../model/peer.ts';
 import { policyId } from '../model/policy.ts';
@@ -49,11 +49,20 @@ export function networkSet(key: string, labels: Labels, nets: readonly string[])
     : { key, name: key, labels, nets, domains: [] };
 }
 
+/** A ClusterIP Service on port 80; `selector` undefined: a Service without a selector. */
+export function service(key: string, labels: Labels, selector: Labels | undefined): Service {
+  const [namespace = '', name = ''] = key.split('/');
+  return {
+    key, namespace, name, labels, clusterIPs: [], ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
+    ...(selector === undefined ? {} : { selector }),
+  };
+}
+
 /** Namespaces not listed are added from the pods' namespaces. */
-export function cluster(parts: { pods: readonly Pod[]; namespaces?: readonly Namespace[]; nodes?: readonly Node[]; networkSets?: readonly NetworkSet[] }): Cluster {
+export function cluster(parts: { pods: readonly Pod[]; namespaces?: readonly Namespace[]; nodes?: readonly Node[]; networkSets?: readonly NetworkSet[]; services?: readonly Service[] }): Cluster {
   const namespaces = [...(parts.namespaces ?? [])];
   for (const p of parts.pods) if (!namespaces.some((n) => n.name === p.namespace)) namespaces.push(ns(p.namespace));
-  return { namespaces, pods: parts.pods, nodes: parts.nodes ?? [], services: [], networkSets: parts.networkSets ?? [] };
+  return { namespaces, pods: parts.pods, nodes: parts.nodes ?? [], services: parts.services ?? [], networkSets: parts.networkSets ?? [] };
 }
 
 // Peers and ports get their paths when a policy is built.
@@ -80,6 +89,13 @@ export function nodesPeer(selector: Selector | Labels): Peer {
 
 export function setsPeer(namespaces: NamespaceScope | null, selector: Selector | Labels): Peer {
   return { kind: 'networkSets', namespaces, selector: isSelector(selector) ? selector : labelsSel(selector), path: '' };
+}
+
+/** Cilium toServices: by `name` (k8sService) or a Service label selector (k8sServiceSelector). */
+export function servicePeer(namespace: string | null, by: { name: string } | { selector: Selector | Labels }): Peer {
+  return 'name' in by
+    ? { kind: 'service', namespace, name: by.name, path: '' }
+    : { kind: 'service', namespace, selector: isSelector(by.selector) ? by.selector : labelsSel(by.selector), path: '' };
 }
 
 export function fqdnPeer(pattern: string): Peer {

@@ -65,4 +65,18 @@ export interface NetworkSetsPeer extends Located {
   readonly selector: Selector;
 }
 
-export type Peer = PodsPeer | CidrPeer | FqdnPeer | EntityPeer | NodesPeer | NetworkSetsPeer;
+/**
+ * The backends of Kubernetes Services (Cilium egress `toServices`): the pods selected by
+ * the `selector` of every Service named `name` (k8sService) or whose Service labels match
+ * `selector` (k8sServiceSelector), in `namespace` (null: any namespace). A backend must be
+ * in its Service's namespace. Services without a selector (endpoints managed elsewhere)
+ * have no backends here; traffic to the Service's clusterIP is not a peer (no kube-proxy).
+ */
+export interface ServicePeer extends Located {
+  readonly kind: 'service';
+  readonly namespace: string | null;
+  readonly name?: string;
+  readonly selector?: Selector;
+}
+
+export type Peer = PodsPeer | CidrPeer | FqdnPeer | EntityPeer | NodesPeer | NetworkSetsPeer | ServicePeer;

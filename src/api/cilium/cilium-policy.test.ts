@@ -185,10 +185,31 @@ test('nodeSelector (host policies) is parsed and reported as not supported', () 
   assert.ok(issues.list.some((i) => i.path === 'spec.nodeSelector' && /not supported yet/.test(i.message)));
 });
 
-test('toServices is validated and warned about', () => {
-  // language.rst "Services based".
-  const { policies, issues } = decode(cnp({ endpointSelector: {}, egress: [{ toServices: [{ k8sService: { serviceName: 'db', namespace: 'ns' } }] }] }));
-  assert.deepEqual(errors(issues), []);
-  assert.deepEqual(policies[0]?.egress?.rules[0]?.peers, []);
-  assert.ok(issues.list.some((i) => i.severity === 'warning' && i.path === 'spec.egress[0].toServices[0]'));
-});
+const toServices: { name: string; entry: unknown; peer?: Peer; error?: RegExp }[] = [
+  { name: 'k8sService with namespace', entry: { k8sService: { serviceName: 'db', namespace: 'other' } },
+    peer: { kind: 'service', path: 'spec.egress[0].toServices[0]', namespace: 'other', name: 'db' } },
+  { name: 'k8sService without namespace matches Services of every namespace', entry: { k8sService: { serviceName: 'db' } },
+    peer: { kind: 'service', path: 'spec.egress[0].toServices[0]', namespace: null, name: 'db' } },
+  { name: 'k8sServiceSelector with namespace', entry: { k8sServiceSelector: { selector: sel({ env: 'staging' }), namespace: 'other' } },
+    peer: { kind: 'service', path: 'spec.egress[0].toServices[0]', namespace: 'other', selector: { op: 'and', of: [{ op: 'in', key: 'env', values: ['staging'] }] } } },
+  { name: 'k8sServiceSelector without namespace', entry: { k8sServiceSelector: { selector: sel({ env: 'staging' }) } },
+    peer: { kind: 'service', path: 'spec.egress[0].toServices[0]', namespace: null, selector: { op: 'and', of: [{ op: 'in', key: 'env', values: ['staging'] }] } } },
+  { name: 'both forms at once', entry: { k8sService: { serviceName: 'db' }, k8sServiceSelector: { selector: {} } }, error: /exactly one of k8sService or k8sServiceSelector/ },
+  { name: 'neither form', entry: {}, error: /exactly one of k8sService or k8sServiceSelector/ },
+  { name: 'k8sService without serviceName', entry: { k8sService: { namespace: 'ns' } }, error: /serviceName: required/ },
+  { name: 'unknown field', entry: { k8sService: { serviceName: 'db', port: 80 } }, error: /port/ },
+];
+
+for (const c of toServices) {
+  test(`toServices: ${c.name}`, () => {
+    // language.rst "Services based" (${LANGUAGE}#services-based); api/v2 Service, K8sServiceNamespace, K8sServiceSelectorNamespace.
+    const { policies, issues } = decode(cnp({ endpointSelector: {}, egress: [{ toServices: [c.entry] }] }));
+    if (c.error !== undefined) {
+      assert.ok(errors(issues).some((e) => c.error?.test(e)), errors(issues).join('\n'));
+      return;
+    }
+    assert.deepEqual(errors(issues), []);
+    assert.deepEqual(policies[0]?.egress?.rules[0]?.peers, [c.peer]);
+    assert.deepEqual(policies[0]?.egress?.rules[0]?.ports, null);
+  });
+}

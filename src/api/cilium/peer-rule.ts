@@ -104,9 +104,10 @@ function readPeers(obj: JsonObject, field: string, rulePath: string, ctx: RuleCo
         if (!checkFqdnSelector(name, pattern, p, issues)) return [];
         return [{ kind: 'fqdn', path: p, pattern: (name !== undefined && name !== '' ? name : pattern ?? '').toLowerCase() }];
       }
-      case 'toServices':
-        readServiceSelector(raw, p, issues);
-        return [];
+      case 'toServices': {
+        const svc = readServiceSelector(raw, p, issues);
+        return svc === undefined ? [] : [svc];
+      }
       default:
         return [];
     }
@@ -148,23 +149,28 @@ function readCidrRule(raw: unknown, path: string, issues: Issues): Peer[] {
   return [{ kind: 'cidr', path, cidr: formatCidr(cidr), except, matchesPods: false }];
 }
 
-/** toServices entries are validated; their backends are not resolved (see the warning). */
-function readServiceSelector(raw: unknown, path: string, issues: Issues): void {
+/**
+ * A toServices entry as a service peer. An absent namespace matches Services of every
+ * namespace, as Cilium's service matching does (`Namespace != "" && ...`), for both forms.
+ */
+function readServiceSelector(raw: unknown, path: string, issues: Issues): Peer | undefined {
   const o = readObject(raw ?? {}, path, issues, ['k8sService', 'k8sServiceSelector']);
-  if (o === undefined) return;
+  if (o === undefined) return undefined;
   if ((o['k8sService'] == null) === (o['k8sServiceSelector'] == null)) {
     issues.invalid(path, 'toServices', 'exactly one of k8sService or k8sServiceSelector is required');
-    return;
+    return undefined;
   }
-  if (o['k8sService'] != null) {
-    const s = readObject(o['k8sService'], childPath(path, 'k8sService'), issues, ['serviceName', 'namespace']);
-    if (s !== undefined && readString(s['serviceName'], childPath(childPath(path, 'k8sService'), 'serviceName'), issues) === undefined) {
-      issues.required(childPath(childPath(path, 'k8sService'), 'serviceName'));
-    }
-  } else {
-    const sp = childPath(path, 'k8sServiceSelector');
-    const s = readObject(o['k8sServiceSelector'], sp, issues, ['selector', 'namespace']);
-    if (s !== undefined) readLabelSelector(s['selector'] ?? {}, childPath(sp, 'selector'), issues);
+  const field = o['k8sService'] != null ? 'k8sService' : 'k8sServiceSelector';
+  const sp = childPath(path, field);
+  const s = readObject(o[field], sp, issues, field === 'k8sService' ? ['serviceName', 'namespace'] : ['selector', 'namespace']);
+  if (s === undefined) return undefined;
+  const ns = readString(s['namespace'], childPath(sp, 'namespace'), issues);
+  const namespace = ns === undefined || ns === '' ? null : ns;
+  if (field === 'k8sService') {
+    const name = readString(s['serviceName'], childPath(sp, 'serviceName'), issues);
+    if (name === undefined || name === '') { issues.required(childPath(sp, 'serviceName')); return undefined; }
+    return { kind: 'service', path, namespace, name };
   }
-  issues.warn(path, 'toServices is not resolved to the Service\'s backends yet: this peer matches nothing (select the backend pods with toEndpoints instead)');
+  const ls = readLabelSelector(s['selector'] ?? {}, childPath(sp, 'selector'), issues);
+  return ls === undefined ? undefined : { kind: 'service', path, namespace, selector: toSelector(ls) };
 }

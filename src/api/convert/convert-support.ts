@@ -4,7 +4,7 @@
 import type { Cluster } from '../../model/cluster.ts';
 import type { Labels } from '../../model/labels.ts';
 import { cidrContainsIp, parseCidr, parseIp } from '../../model/ip.ts';
-import type { NamespaceScope } from '../../model/peer.ts';
+import type { NamespaceScope, PodsPeer, ServicePeer } from '../../model/peer.ts';
 import type { Policy } from '../../model/policy.ts';
 import { policyDisplayName } from '../../model/policy.ts';
 import type { PortMatch } from '../../model/port-match.ts';
@@ -115,6 +115,25 @@ export function podsInCidr(cidr: string, except: readonly string[], cluster: Clu
     const ip = parseIp(text);
     return ip !== undefined && cidrContainsIp(c, ip) && !ex.some((e) => cidrContainsIp(e, ip));
   })).map((p) => p.key);
+}
+
+/**
+ * A service peer as pod peers: per Service of the snapshot it names or selects (with a
+ * selector), its selector's pods in its namespace. Exact on this snapshot only, so noted.
+ */
+export function serviceBackendPeers(peer: ServicePeer, cluster: Cluster, notes: PolicyNotes): PodsPeer[] {
+  const services = cluster.services.filter((svc) => (peer.namespace === null || svc.namespace === peer.namespace)
+    && (peer.name === undefined || svc.name === peer.name)
+    && (peer.selector === undefined || selectorMatches(peer.selector, svc.labels)));
+  const withSelector = services.filter((svc) => svc.selector !== undefined);
+  notes.approximation(peer.path, withSelector.length === 0
+    ? 'a service peer becomes the selectors of the Services it matches; no Service of this snapshot with a selector matches it, so it matches nothing'
+    : `a service peer becomes the pod selectors of this snapshot's Services ${withSelector.map((svc) => svc.key).join(', ')}`);
+  return withSelector.map((svc): PodsPeer => ({
+    kind: 'pods', path: peer.path,
+    namespaces: { kind: 'names', names: [svc.namespace] },
+    pods: { op: 'and', of: Object.entries(svc.selector ?? {}).map(([key, v]): Selector => ({ op: 'in', key, values: [v] })) },
+  }));
 }
 
 /** `protocol: null` (every protocol) spelled out per protocol, for targets that need one. */

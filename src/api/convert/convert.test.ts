@@ -96,3 +96,35 @@ test('convert: k8s → calico → k8s gives back the same IR rules (round trip)'
   assert.ok(ingress.some((r) => JSON.stringify(r['from']) === JSON.stringify([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] } }])));
   assert.ok(ingress.some((r) => JSON.stringify(r['ports']) === JSON.stringify([{ protocol: 'UDP', port: 8000, endPort: 8080 }])));
 });
+
+// Cilium toServices (https://docs.cilium.io/en/stable/security/policy/language/#services-based):
+// written back as toServices for Cilium; the snapshot's Service selectors elsewhere, noted.
+const SVC_CLUSTER = [
+  ...CLUSTER,
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'b', labels: { exposed: 'yes' } }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } },
+];
+const CILIUM_SVC = {
+  apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 's', namespace: 'a' },
+  spec: { endpointSelector: {}, egress: [{ toServices: [{ k8sService: { serviceName: 'db', namespace: 'b' } }, { k8sServiceSelector: { selector: { matchLabels: { exposed: 'yes' } } } }] }] },
+};
+const svcCases: Array<{ to: ConversionTarget; kinds: string[]; notes: RegExp[]; check?: (o: Manifest) => void }> = [
+  { to: 'cilium', kinds: ['CiliumNetworkPolicy'], notes: [], check: (o) => assert.deepEqual(((o['spec'] as Manifest)['egress'] as Manifest[])[0]?.['toServices'], CILIUM_SVC.spec.egress[0]?.toServices) },
+  { to: 'k8s', kinds: ['NetworkPolicy'], notes: [/toServices\[0\].*Services b\/db/, /toServices\[1\].*Services b\/db/], check: (o) => assert.deepEqual(((o['spec'] as Manifest)['egress'] as Manifest[])[0]?.['to'], [
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'b' } }, podSelector: { matchLabels: { app: 'db' } } },
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'b' } }, podSelector: { matchLabels: { app: 'db' } } },
+  ]) },
+  { to: 'calico', kinds: ['NetworkPolicy'], notes: [/toServices\[0\].*Services b\/db/] },
+  { to: 'cnp', kinds: [], notes: [/default-tier policies/] },
+];
+for (const c of svcCases) {
+  test(`convert: cilium toServices → ${c.to}`, () => {
+    const before = buildSnapshot([...SVC_CLUSTER, CILIUM_SVC].map((o, i) => doc(o, i)));
+    assert.deepEqual(before.problems, []);
+    const out = convertPolicies(before.policies, before.cluster, c.to);
+    assert.deepEqual(out.objects.map((o) => o['kind']), c.kinds);
+    for (const re of c.notes) assert.ok(out.notes.some((n) => re.test(`${n.path}: ${n.message}`)), `${re} in ${JSON.stringify(out.notes)}`);
+    if (c.notes.length === 0) assert.deepEqual(out.notes, []);
+    if (c.check !== undefined && out.objects[0] !== undefined) c.check(out.objects[0]);
+    assert.deepEqual(buildSnapshot([...SVC_CLUSTER, ...out.objects].map((o, i) => doc(o, i))).problems, []);
+  });
+}

@@ -53,6 +53,8 @@ export const LIMITS = {
     networkSets: 'Cilium has no Calico network sets',
     denyFirst: 'Cilium deny rules beat every allow of the default tier, whatever the source order',
     l7Deny: 'Cilium deny rules cannot carry L7 rules',
+    serviceIngress: 'Cilium matches Services on egress only (toServices)',
+    servicePorts: 'Cilium toServices rules cannot carry toPorts (Combining ToServices and ToPorts is not supported yet)',
   },
   cnp: {
     tier: 'ClusterNetworkPolicy has only the Admin and Baseline tiers; default-tier policies (NetworkPolicy, Calico, Cilium) cannot be expressed',
@@ -64,5 +66,6 @@ export const LIMITS = {
     log: 'ClusterNetworkPolicy has no log action',
     domainAction: 'ClusterNetworkPolicy domainNames peers are allowed only in Accept rules',
     baselinePass: 'a Baseline ClusterNetworkPolicy cannot pass (there is no later tier)',
+    service: 'ClusterNetworkPolicy has no Service peers (select the backend pods instead)',
   },
 } as const;

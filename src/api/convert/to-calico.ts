@@ -12,7 +12,7 @@ import type { PolicySet, Tier } from '../../model/tier.ts';
 import { printCalicoSelector } from '../calico/selector-parser.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
-import { NameRegistry, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, selectorMatches } from './convert-support.ts';
+import { NameRegistry, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, selectorMatches, serviceBackendPeers } from './convert-support.ts';
 
 const API = 'projectcalico.org/v3';
 /** IR tier name → Calico tier name (Calico v3.30+ names its admin/baseline tiers so). */
@@ -70,6 +70,8 @@ function remote(peer: Peer, ns: string | undefined, cluster: Cluster, notes: Pol
         return { namespaceSelector: 'all()' };
       }
       return void notes.unsupported(peer.path, `Calico has no entity ${peer.entity} (host endpoints are not modelled)`);
+    case 'service':
+      return void notes.unsupported(peer.path, 'Calico has no service peers in these rules');
   }
 }
 
@@ -136,7 +138,10 @@ function calicoRules(rule: Rule, dir: 'ingress' | 'egress', ns: string | undefin
   if (neg === undefined || ports === undefined) return [];
   let remotes: Entity[];
   if (rule.peers === null) remotes = [{}];
-  else remotes = rule.peers.flatMap((p): Entity[] => { const r = remote(p, ns, cluster, notes); return r === undefined ? [] : [r]; });
+  else {
+    remotes = rule.peers.flatMap((p) => (p.kind === 'service' ? serviceBackendPeers(p, cluster, notes) : [p]))
+      .flatMap((p): Entity[] => { const r = remote(p, ns, cluster, notes); return r === undefined ? [] : [r]; });
+  }
   const out: Manifest[] = [];
   const seen = new Set<string>();
   for (const r of remotes) {

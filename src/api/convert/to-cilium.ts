@@ -101,6 +101,14 @@ function ciliumPeers(peer: Peer, dir: 'ingress' | 'egress', policyNs: string | u
       if (dir === 'ingress') { notes.unsupported(peer.path, 'Cilium matches DNS names on egress only'); return []; }
       return [{ key: 'toFQDNs', values: [peer.pattern.includes('*') ? { matchPattern: peer.pattern } : { matchName: peer.pattern }] }];
     case 'networkSets': notes.unsupported(peer.path, L.networkSets); return [];
+    case 'service': {
+      if (dir === 'ingress') { notes.unsupported(peer.path, L.serviceIngress); return []; }
+      const ns = peer.namespace === null ? {} : { namespace: peer.namespace };
+      if (peer.name !== undefined && peer.selector === undefined) return [{ key: 'toServices', values: [{ k8sService: { serviceName: peer.name, ...ns } }] }];
+      const sel = peer.selector === undefined ? {} : toLabelSelector(peer.selector);
+      if (peer.name !== undefined || sel === undefined) { notes.unsupported(peer.path, L.selector); return []; }
+      return [{ key: 'toServices', values: [{ k8sServiceSelector: { selector: sel, ...ns } }] }];
+    }
   }
 }
 
@@ -128,6 +136,10 @@ function ciliumRules(rule: Rule, dir: 'ingress' | 'egress', policyNs: string | u
   const groups = new Map<string, unknown[]>();
   for (const p of rule.peers) {
     for (const g of ciliumPeers(p, dir, policyNs, cluster, notes)) groups.set(g.key, [...(groups.get(g.key) ?? []), ...g.values]);
+  }
+  if (groups.has('toServices') && ports !== undefined) {
+    notes.unsupported(rule.path, L.servicePorts);
+    groups.delete('toServices');
   }
   return [...groups].map(([key, values]) => ({ [key]: values, ...portPart }));
 }

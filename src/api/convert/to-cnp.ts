@@ -50,6 +50,7 @@ function cnpPeer(peer: Peer, dir: 'ingress' | 'egress', rule: Rule, cluster: Clu
       return { domainNames: [peer.pattern] };
     case 'entity': return void notes.unsupported(peer.path, `${L.entity}: ${peer.entity}`);
     case 'networkSets': return void notes.unsupported(peer.path, 'ClusterNetworkPolicy has no Calico network sets');
+    case 'service': return void notes.unsupported(peer.path, L.service);
   }
 }
 

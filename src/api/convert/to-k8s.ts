@@ -15,7 +15,7 @@ import { LIMITS } from './limitations.ts';
 import type { NameRegistry} from './convert-support.ts';
 import {
   NAMESPACE_NAME_LABEL, PolicyNotes, annotate, isAllPorts, namespacesIn, outputName,
-  perProtocol, podsInCidr, selectorMatches, toLabelSelector, convertEach
+  perProtocol, podsInCidr, selectorMatches, serviceBackendPeers, toLabelSelector, convertEach
 } from './convert-support.ts';
 
 const L = LIMITS.k8s;
@@ -75,6 +75,8 @@ function k8sPeers(peer: Peer, ns: string, cluster: Cluster, notes: PolicyNotes):
       return void notes.unsupported(peer.path, `${L.entity}: ${peer.entity}`);
     case 'fqdn':
       return void notes.unsupported(peer.path, L.fqdn);
+    case 'service':
+      return serviceBackendPeers(peer, cluster, notes).flatMap((pp) => k8sPeers(pp, ns, cluster, notes) ?? []);
   }
 }
 
