@@ -121,12 +121,11 @@ test('kernel: real TCP and UDP between pod namespaces match evaluate(), before a
   }
 });
 
-// Traffic between pods and their own node (docs/semantics.md "Host-network pods"): a pod's
-// connection to the node's address is delivered through the input hook and judged by the
-// pod's egress policies (remote: the node address); the node's connection to a pod leaves
-// through the output hook and is judged by the pod's ingress policies. The engine has no
-// kubelet exemption, so a pod whose ingress policy omits the node is unreachable from it.
-test('kernel: real TCP and UDP between pods and their own node address match evaluate() (input and output hooks)', async (t) => {
+// Traffic between pods and their own node: "traffic to and from the node where a Pod is
+// running is always allowed" (kubernetes.io, Network Policies). Even under policies that
+// deny all ingress and egress, pod → own node and node → pod connect (kubelet probes), as
+// evaluate() says ('own-node'); the table leaves the input and output hooks alone.
+test('kernel: real TCP and UDP between pods and their own node address are allowed whatever the policies (own-node)', async (t) => {
   const skip = await kernelSkipReason();
   if (skip !== undefined) {
     t.skip(`kernel test skipped: ${skip}`);
@@ -146,9 +145,11 @@ test('kernel: real TCP and UDP between pods and their own node address match eva
       namespaces: [ns('demo')],
       nodes: [node('n1', {}, [nodeIp])],
     });
+    // Deny everything in and out, except the client's egress to the server (pod to pod, so
+    // the table has drop cells): only the own-node exception lets the node traffic through.
     const ps = policySet([
-      policy({ name: 'client-to-node', namespace: 'demo', pods: { app: 'client' }, egress: [{ peers: [cidrPeer(`${nodeIp}/32`)], ports: [port('TCP', 80), port('UDP', 53)] }] }),
-      policy({ name: 'node-to-server', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [cidrPeer(`${nodeIp}/32`)], ports: [port('TCP', 80)] }] }),
+      policy({ name: 'deny-all', namespace: 'demo', pods: {}, ingress: [], egress: [] }),
+      policy({ name: 'client-to-server', namespace: 'demo', pods: { app: 'client' }, egress: [{ peers: [cidrPeer(`${server.ip}/32`)], ports: [port('TCP', 80)] }] }),
     ]);
     const check = async (compiled: CompiledCluster): Promise<{ up: number[]; down: number[] }> => {
       const toNode = (): ProbeSpec[] => [...TCP_PORTS.map((p) => ({ ip: nodeIp, port: p, protocol: 'TCP' as const })), ...UDP_PORTS.map((p) => ({ ip: nodeIp, port: p, protocol: 'UDP' as const }))];
@@ -166,6 +167,7 @@ test('kernel: real TCP and UDP between pods and their own node address match eva
         r.probes.forEach((pr, i) => {
           const v = evaluate(compiled, { src: { kind: 'ip', ip: r.srcIp }, dst: { kind: 'ip', ip: pr.ip }, protocol: pr.protocol, port: pr.port });
           assert.equal(got[i], v.allowed, `${r.srcIp} -> ${pr.ip} ${pr.protocol}/${pr.port}: real traffic ${got[i] === true ? 'passed' : 'was dropped'}, engine: ${v.egress.message}; ${v.ingress.message}`);
+          if (compiled.policies.policies.length > 0) assert.ok(v.egress.reason === 'own-node' || v.ingress.reason === 'own-node', `${r.srcIp} -> ${pr.ip}: allowed by the own-node exception`);
           const k = v.allowed ? tally.up : tally.down;
           k[r.dir] = (k[r.dir] ?? 0) + 1;
         });
@@ -179,10 +181,11 @@ test('kernel: real TCP and UDP between pods and their own node address match eva
     assert.equal((await applier.apply(rs1)).full, true);
     assert.deepEqual(verifyReadback(rs1, await readTable(fx.node)), []);
     const first = await check(compiled);
-    // pod → node and node → pod each saw both an allowed and a dropped connection.
-    assert.ok(first.up.every((n) => n > 0) && first.down.every((n) => n > 0), `both outcomes in both directions: ${JSON.stringify(first)}`);
+    // Under deny-all, pod → node and node → pod all connect (own node), none dropped.
+    assert.deepEqual(first.down, [0, 0], `nothing dropped between pods and their node: ${JSON.stringify(first)}`);
+    assert.ok(first.up.every((n) => n > 0));
 
-    // Every policy deleted, as a delta (the hook chains stay): everything passes.
+    // Every policy deleted, as a delta: everything still passes.
     const none = compile(cl, policySet([]));
     const rs2 = plan(none, { node: 'n1' }, rs1.numbering);
     assert.equal((await applier.apply(rs2)).full, false);

@@ -64,14 +64,15 @@ export function walkPacket(r: Ruleset, p: Packet): WalkResult {
   const srcId = identityOf(r, p.src) ?? 0;
   const dstId = identityOf(r, p.dst) ?? 0;
   const checked: Array<'egress' | 'ingress'> = [];
-  const hook = p.hook ?? 'forward';
-  // input_hook checks only the source (a local pod), output_hook only the destination.
-  if (hook !== 'output' && ix.local.has(p.src)) {
+  // The table hooks only `forward`: packets between a pod and its own node (input/output)
+  // are never filtered, as Kubernetes always allows that traffic.
+  if ((p.hook ?? 'forward') !== 'forward') return { verdict: 'accept', checked };
+  if (ix.local.has(p.src)) {
     checked.push('egress');
     const d = check(r.egress, srcId, dstId, p);
     if (d !== undefined) return { verdict: 'drop', target: d, checked };
   }
-  if (hook !== 'input' && ix.local.has(p.dst)) {
+  if (ix.local.has(p.dst)) {
     checked.push('ingress');
     const d = check(r.ingress, dstId, srcId, p);
     if (d !== undefined) return { verdict: 'drop', target: d, checked };

@@ -112,13 +112,10 @@ export function fixedChains(): Array<{ name: string; head?: string; rules: strin
   return [
     { name: 'egress_check', rules: check('egress', 'meta mark', 'ct mark') },
     { name: 'ingress_check', rules: check('ingress', 'ct mark', 'meta mark') },
-    // Traffic between a pod and its own node never crosses `forward`: a local pod's packet
-    // to one of this node's addresses (kubelet, a host-network pod, a NodePort) is
-    // delivered through `input`, and the node's (or a host-network pod's) packet to a local
-    // pod leaves through `output`. Only those packets are marked and checked, so the rest
-    // of the node's own traffic keeps its marks and its conntrack handling.
-    { name: 'pod_to_node', rules: [...conntrack, ...marks, 'goto egress_check'] },
-    { name: 'node_to_pod', rules: [...conntrack, ...marks, 'goto ingress_check'] },
+    // Traffic between a pod and its own node never crosses `forward` (it goes through
+    // `input` and `output`), and Kubernetes always allows it (engine reason 'own-node'):
+    // so the table hooks only `forward`, and kubelet probes, host-network pods and
+    // NodePorts on the pod's own node are never filtered.
     {
       name: 'forward_hook',
       head: 'type filter hook forward priority filter; policy accept;',
@@ -130,16 +127,6 @@ export function fixedChains(): Array<{ name: string; head?: string; rules: strin
         'ip daddr @local4 jump ingress_check',
         'ip6 daddr @local6 jump ingress_check',
       ],
-    },
-    {
-      name: 'input_hook',
-      head: 'type filter hook input priority filter; policy accept;',
-      rules: ['ip saddr @local4 goto pod_to_node', 'ip6 saddr @local6 goto pod_to_node'],
-    },
-    {
-      name: 'output_hook',
-      head: 'type filter hook output priority filter; policy accept;',
-      rules: ['ip daddr @local4 goto node_to_pod', 'ip6 daddr @local6 goto node_to_pod'],
     },
   ];
 }

@@ -152,6 +152,15 @@ function judgeSide(ctx: Context, direction: Direction, self: Side, remote: Remot
       message: `${pod.key} uses the host network; policies never select it: ${direction} allowed`,
     };
   }
+  // "Traffic to and from the node where a Pod is running is always allowed, regardless of
+  // the IP address of the Pod or the node" (kubernetes.io, Network Policies): kubelet
+  // probes and host-network pods on that node reach it whatever the policies say.
+  if (remote.isHost && pod.node !== undefined && remote.node?.name === pod.node) {
+    return {
+      direction, endpoint: pod.key, allowed: true, reason: 'own-node', tiers: [],
+      message: `${remote.text} is ${pod.key}'s own node ${pod.node}: traffic between a pod and its node is always allowed`,
+    };
+  }
   const list = c.selectionOf(self.podIndex, direction);
   const tiers: TierTrace[] = [];
   const selectedNames: string[] = [];

@@ -11,7 +11,7 @@ import { evaluate } from './evaluate.ts';
 import { computeMatrix } from './matrix.ts';
 import type { Matrix, MatrixQuery } from './matrix.ts';
 import { clusterArb, policySetArb, queryArb } from './random-policies.ts';
-import { cluster, flow, pod, podsPeer, policy, policySet, port } from './test-builders.ts';
+import { cluster, flow, node, pod, podsPeer, policy, policySet, port } from './test-builders.ts';
 import { resolveQueryPort } from './pod-classes.ts';
 import { internals } from './compile.ts';
 
@@ -108,4 +108,33 @@ test('matrix: property — many classes (> 64, several bitset words) still equal
     const q: MatrixQuery = { port: qport, protocol: 'TCP' };
     assertAgrees(compiled, q, computeMatrix(compiled, q));
   }), { numRuns: 25 });
+});
+
+// kubernetes.io, Network Policies: "traffic to and from the node where a Pod is running is
+// always allowed, regardless of the IP address of the Pod or the node". The matrix answers
+// those cells per pair (classes don't know nodes); they must equal evaluate() and count.
+test('matrix: host-network pods reach pods on their own node under deny-all, not pods elsewhere (own-node)', () => {
+  const cl = cluster({
+    pods: [
+      pod('x/a', { app: 'a' }, ['10.0.0.1'], { node: 'n1', ports: [{ port: 80, protocol: 'TCP' }] }),
+      pod('x/b', { app: 'b' }, ['10.0.0.2'], { node: 'n2', ports: [{ port: 80, protocol: 'TCP' }] }),
+      pod('kube-system/agent-n1', {}, ['192.168.0.1'], { node: 'n1', hostNetwork: true, ports: [{ port: 80, protocol: 'TCP' }] }),
+      pod('kube-system/agent-n2', {}, ['192.168.0.2'], { node: 'n2', hostNetwork: true, ports: [{ port: 80, protocol: 'TCP' }] }),
+    ],
+    nodes: [node('n1', {}, ['192.168.0.1']), node('n2', {}, ['192.168.0.2'])],
+  });
+  const compiled = compile(cl, policySet([policy({ namespace: 'x', name: 'deny-all', ingress: [], egress: [] })]));
+  const m = computeMatrix(compiled, { port: 80, protocol: 'TCP' });
+  let allowed = 0;
+  m.pods.forEach((src, i) => m.pods.forEach((dst, j) => {
+    const v = evaluate(compiled, flow(src, dst, 80, 'TCP'));
+    assert.equal(m.allowed(i, j), v.allowed, `${src} -> ${dst}`);
+    if (v.allowed) allowed++;
+  }));
+  assert.equal(m.countAllowed(), allowed);
+  const at = (s: string, d: string) => m.allowed(m.pods.indexOf(s), m.pods.indexOf(d));
+  assert.equal(at('kube-system/agent-n1', 'x/a'), true, 'own node → pod');
+  assert.equal(at('x/a', 'kube-system/agent-n1'), true, 'pod → own node');
+  assert.equal(at('kube-system/agent-n2', 'x/a'), false, 'another node → pod: deny-all');
+  assert.equal(at('x/a', 'kube-system/agent-n2'), false, 'pod → another node: deny-all');
 });

@@ -12,6 +12,7 @@ import { EngineError } from './engine-error.ts';
 import { rulePortHit } from './match-rule.ts';
 import { transpose32 } from './bit-transpose.ts';
 import { classifyPods } from './pod-classes.ts';
+import { firstFamily, remoteOfPod } from './remote.ts';
 import type { PeerMode, PodClasses } from './pod-classes.ts';
 import type { Direction } from '../model/policy.ts';
 
@@ -157,6 +158,36 @@ class Walker {
   }
 }
 
+/**
+ * Query positions whose cells fall under evaluate()'s own-node exception: a host-network
+ * pod and a pod on the same node, either way. Classes can't carry it (it depends on the
+ * pair's nodes), so these cells are answered per pair: allowed wherever there is a port.
+ */
+function ownNodePairs(c: Compiled, positions: readonly number[]): Map<number, Set<number>> {
+  const podsByNode = new Map<string, number[]>();
+  const hosts: Array<[number, string]> = [];
+  positions.forEach((i, pos) => {
+    const pod = c.pods[i];
+    if (pod === undefined) return;
+    if (pod.hostNetwork) {
+      const node = remoteOfPod(c, i, firstFamily(c, i)).node?.name;
+      if (node !== undefined) hosts.push([pos, node]);
+    } else if (pod.node !== undefined) {
+      let l = podsByNode.get(pod.node);
+      if (l === undefined) podsByNode.set(pod.node, (l = []));
+      l.push(pos);
+    }
+  });
+  const pairs = new Map<number, Set<number>>();
+  const add = (a: number, b: number): void => {
+    let s = pairs.get(a);
+    if (s === undefined) pairs.set(a, (s = new Set()));
+    s.add(b);
+  };
+  for (const [h, node] of hosts) for (const p of podsByNode.get(node) ?? []) { add(h, p); add(p, h); }
+  return pairs;
+}
+
 function bit(bits: Uint32Array, i: number): boolean {
   return (((bits[i >>> 5] ?? 0) >>> (i & 31)) & 1) === 1;
 }
@@ -252,6 +283,7 @@ export function computeMatrix(compiled: CompiledCluster, query: MatrixQuery, onP
   }
 
   const classOf = classes.classOf;
+  const ownNode = ownNodePairs(c, positions);
   let counted: number | undefined;
   return {
     port: query.port,
@@ -263,6 +295,7 @@ export function computeMatrix(compiled: CompiledCluster, query: MatrixQuery, onP
       if (sc === undefined || dc === undefined) throw new EngineError(`matrix index out of range: ${srcIndex}, ${dstIndex}`);
       // Loopback is always allowed, if there is a port to connect to.
       if (srcIndex === dstIndex) return bit(valid, dc);
+      if (ownNode.get(srcIndex)?.has(dstIndex) === true) return bit(valid, dc);
       return bit(result.subarray(sc * W, sc * W + W), dc);
     },
     countAllowed(): number {
@@ -289,6 +322,14 @@ export function computeMatrix(compiled: CompiledCluster, query: MatrixQuery, onP
         // Diagonal cells are loopback: counted above as the class's own cell.
         const self = bit(result.subarray(s * W, s * W + W), s) ? 1 : 0;
         sum += (classes.size[s] ?? 0) * ((bit(valid, s) ? 1 : 0) - self);
+      }
+      // Own-node cells the class result denies but the exception allows.
+      for (const [src, dsts] of ownNode) {
+        const sc = classOf[src] ?? 0;
+        for (const dst of dsts) {
+          const dc = classOf[dst] ?? 0;
+          if (bit(valid, dc) && !bit(result.subarray(sc * W, sc * W + W), dc)) sum++;
+        }
       }
       counted = sum;
       return sum;

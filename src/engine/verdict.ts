@@ -39,6 +39,7 @@ export type DirectionReason =
   | 'not-a-pod'      // this side is an address outside the cluster's pods: nothing to consult
   | 'host-network'   // host-network pods are never selected by policies
   | 'loopback'       // a pod talking to itself never leaves it
+  | 'own-node'       // traffic between a pod and the node it runs on is always allowed (Kubernetes docs)
   | 'not-selected'   // no policy selects the endpoint in this direction: allowed
   | 'rule'           // a rule decided
   | 'tier-default'   // selected, no rule matched: the tier's default denied
