@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
+import { waitForwardingSignals } from '../child-process.ts';
 import { EXIT } from '../exit-codes.ts';
 
 /** The process entry of the agent (a path, not an import: cli may not import main/). */
@@ -14,21 +15,8 @@ export const AGENT_ENTRY = fileURLToPath(new URL('../../main/agent-main.ts', imp
 
 async function runAgent(ctx: CommandContext, args: readonly string[]): Promise<void> {
   const child = spawn(process.execPath, [AGENT_ENTRY, ...args], { stdio: ['ignore', 'inherit', 'inherit'], env: ctx.io.env });
-  const forward = (signal: NodeJS.Signals) => (): void => { child.kill(signal); };
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  try {
-    const code = await new Promise<number>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (c) => resolve(c ?? 1));
-    });
-    ctx.exitCode = code === 0 ? EXIT.ok : EXIT.no;
-  } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  }
+  const code = await waitForwardingSignals(child);
+  ctx.exitCode = code === 0 ? EXIT.ok : EXIT.no;
 }
 
 export function registerAgent(program: Command, ctx: CommandContext): void {

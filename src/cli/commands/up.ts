@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { parse } from 'yaml';
+import { waitForwardingSignals } from '../child-process.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -136,22 +137,9 @@ async function runForeground(ctx: CommandContext, home: string, args: string[]):
   child.stderr.pipe(io.stderr, { end: false });
   // The terminal's Ctrl-C reaches the child too (same process group); a SIGTERM sent to
   // us alone is passed on. Either way we wait for the child to finish its cleanup.
-  const forward = (signal: NodeJS.Signals) => (): void => { child.kill(signal); };
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  try {
-    const code = await new Promise<number>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (c, signal) => resolve(c ?? (signal === null ? 1 : 128 + 2)));
-    });
-    ctx.exitCode = code === 0 ? EXIT.ok : EXIT.no;
-    if (code !== 0 && !existsSync(home)) io.stderr.write(`error: palisade up exited with ${code}\n`);
-  } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  }
+  const code = await waitForwardingSignals(child);
+  ctx.exitCode = code === 0 ? EXIT.ok : EXIT.no;
+  if (code !== 0 && !existsSync(home)) io.stderr.write(`error: palisade up exited with ${code}\n`);
 }
 
 export function registerUp(program: Command, ctx: CommandContext): void {
