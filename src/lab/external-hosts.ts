@@ -180,7 +180,9 @@ async function wireExternalHost(lab: Lab, host: LabExternalHostState): Promise<v
     'link set fab0 up',
     `addr add ${host.fabricIpv4}/${nodeCidrV4.split('/')[1]} dev fab0`,
     ...(host.fabricIpv6 === undefined || nodeCidrV6 === undefined ? [] : [`addr add ${host.fabricIpv6}/${nodeCidrV6.split('/')[1]} dev fab0 nodad`]),
-    ...host.ips.map((ip) => `addr add ${hostRoute(ip)} dev lo`),
+    // nodad: even on lo a new IPv6 address stays tentative until the DAD worker runs, and
+    // a route with `src` on a tentative address fails ("Invalid source address").
+    ...host.ips.map((ip) => `addr add ${hostRoute(ip)} dev lo${ipFamily(ip) === 6 ? ' nodad' : ''}`),
     ...nodeRoutes(4),
     ...nodeRoutes(6),
     ...lab.pods.flatMap((p) => {
