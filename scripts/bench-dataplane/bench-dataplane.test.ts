@@ -61,11 +61,11 @@ test('latency percentiles are nearest-rank', () => {
   assert.equal(summarizeLatency([5]).p99, 5);
 });
 
-test('scenario order rotates so every scenario leads once in three repetitions', () => {
-  assert.deepEqual(scenarioOrder(0), ['none', 'empty', 'big']);
-  assert.deepEqual(scenarioOrder(1), ['empty', 'big', 'none']);
-  assert.deepEqual(scenarioOrder(2), ['big', 'none', 'empty']);
-  assert.deepEqual(scenarioOrder(3), scenarioOrder(0));
+test('scenario order rotates so every scenario leads once in four repetitions', () => {
+  assert.deepEqual(scenarioOrder(0), ['none', 'conntrack', 'empty', 'big']);
+  assert.deepEqual(scenarioOrder(1), ['conntrack', 'empty', 'big', 'none']);
+  assert.deepEqual(scenarioOrder(3), ['big', 'none', 'conntrack', 'empty']);
+  assert.deepEqual(scenarioOrder(4), scenarioOrder(0));
 });
 
 test('rate goal: big-table median >= 95% of the no-table median, and no failed connections', () => {
@@ -82,6 +82,15 @@ test('rate goal: big-table median >= 95% of the no-table median, and no failed c
     assert.equal(v.length, 1, c.name);
     assert.equal(v[0]?.met, c.met, `${c.name}: ${v[0]?.detail}`);
   }
+});
+
+test('rate goal against the conntrack-only baseline names that baseline and ignores the others', () => {
+  const sample = (scenario: string, rate: number): RateInput => ({ scenario, placement: 'cross-node', protocol: 'udp', rate, failed: 0 });
+  const v = judgeRate(rateRows([sample('none', 2000), sample('conntrack', 1000), sample('big', 960)]), 'conntrack');
+  assert.equal(v.length, 1);
+  assert.equal(v[0]?.met, true, v[0]?.detail);
+  assert.match(v[0]?.goal ?? '', /conntrack only/);
+  assert.equal(judgeRate(rateRows([sample('none', 2000), sample('conntrack', 1000), sample('big', 960)]))[0]?.met, false, 'against no table, 48% fails');
 });
 
 test('rules, latency and pod-change goals', () => {

@@ -47,6 +47,9 @@ export function rateRows(samples: readonly RateInput[]): RateRow[] {
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
 const ms = (x: number): string => (!Number.isFinite(x) ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`);
 
+/** How the report names each rate scenario when it is the baseline. */
+const BASELINE_NAMES: Readonly<Record<string, string>> = { none: 'no table', conntrack: 'conntrack only (no filtering)', empty: 'the 0-policy table' };
+
 export function judgeRate(rows: readonly RateRow[], baseline = 'none', candidate = 'big'): GoalVerdict[] {
   const out: GoalVerdict[] = [];
   for (const row of rows) {
@@ -56,7 +59,7 @@ export function judgeRate(rows: readonly RateRow[], baseline = 'none', candidate
     const ratio = ratioOf(row.runs.median, base.runs.median);
     const noise = Math.max(row.runs.spread, base.runs.spread);
     out.push({
-      goal: `${row.protocol.toUpperCase()} ${row.placement}: new connections/s with the big table >= ${pct(DP_GOALS.rateRatio)} of no table`,
+      goal: `${row.protocol.toUpperCase()} ${row.placement}: new connections/s with the big table >= ${pct(DP_GOALS.rateRatio)} of ${BASELINE_NAMES[baseline] ?? baseline}`,
       met: ratio >= DP_GOALS.rateRatio && row.failed === 0,
       detail: `${pct(ratio)} (median ${row.runs.median.toFixed(0)}/s vs ${base.runs.median.toFixed(0)}/s; runs spread up to ${pct(noise)}${row.failed > 0 ? `; ${row.failed} failed connections` : ''})`,
     });

@@ -1,12 +1,16 @@
 // Part 1: new-connection rate through the node(s), client → server on the same node and
-// across nodes, TCP and UDP, under three tables: (a) none, (b) palisade with 0 policies,
-// (c) palisade with the big cluster. Scenarios are interleaved (the order rotates every
-// repetition) so that slow drifts of a noisy machine hit all of them alike.
+// across nodes, TCP and UDP, under four tables: (a) none, (b) conntrack only (a forward
+// hook that accepts established flows and nothing else: what every node running
+// kube-proxy already pays, since any stateful filter needs connection tracking), (c)
+// palisade with 0 policies, (d) palisade with the big cluster. Scenarios are interleaved
+// (the order rotates every repetition) so that slow drifts of a noisy machine hit all of
+// them alike.
 import type { BenchOptions, LoadProtocol } from './args.ts';
 import type { BenchLab } from './bench-lab.ts';
+import { FAMILY_TABLE } from '../../src/dataplane/render.ts';
 import { loadTable, removeTable, runLoad } from './bench-lab.ts';
 
-export const SCENARIOS = ['none', 'empty', 'big'] as const;
+export const SCENARIOS = ['none', 'conntrack', 'empty', 'big'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export const PLACEMENTS = ['same-node', 'cross-node'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -22,10 +26,25 @@ export interface RateSample {
   readonly firstError?: string;
 }
 
-/** Per node name, the full-replace text of that scenario's table (undefined: no table). */
-export type ScenarioTables = Record<Scenario, ReadonlyMap<string, string> | undefined>;
+/** Per node name, the full-replace text of that scenario's table (undefined: no table); conntrack's is fixed. */
+export type ScenarioTables = Record<Exclude<Scenario, 'conntrack'>, ReadonlyMap<string, string> | undefined>;
 
-/** Rotation r of the scenarios: run r starts with scenario r mod 3. */
+/** The conntrack-only table: connection tracking switched on in the node, no filtering. */
+export function conntrackOnlyTable(): string {
+  return [
+    `add table ${FAMILY_TABLE}`,
+    `delete table ${FAMILY_TABLE}`,
+    `table ${FAMILY_TABLE} {`,
+    '\tchain forward_hook {',
+    '\t\ttype filter hook forward priority filter; policy accept;',
+    '\t\tct state established,related accept',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Rotation r of the scenarios: run r starts with scenario r mod 4. */
 export function scenarioOrder(rep: number): Scenario[] {
   const k = rep % SCENARIOS.length;
   return [...SCENARIOS.slice(k), ...SCENARIOS.slice(0, k)];
@@ -35,9 +54,9 @@ export async function runRatePart(b: BenchLab, o: BenchOptions, tables: Scenario
   const samples: RateSample[] = [];
   for (let rep = 0; rep < o.reps; rep++) {
     for (const scenario of scenarioOrder(rep)) {
-      const t = tables[scenario];
+      const t = scenario === 'conntrack' ? undefined : tables[scenario];
       for (const [node, netns] of b.nodeNetns) {
-        const text = t?.get(node);
+        const text = scenario === 'conntrack' ? conntrackOnlyTable() : t?.get(node);
         if (text === undefined) await removeTable(netns);
         else await loadTable(netns, text);
       }

@@ -23,21 +23,14 @@ import type { Rule } from '../model/rule.ts';
 import type { Identities } from './identities.ts';
 import { ruleMatchesNonPort } from './non-port.ts';
 import { ALLOW } from './ruleset.ts';
-import type { Decision, DecisionCell, DirectionTable, NonPortCell } from './ruleset.ts';
+import type { Decision, DecisionCell, DecisionRow, DirectionTable, NonPortCell } from './ruleset.ts';
+
+export type { DecisionRow } from './ruleset.ts';
 
 /** Gives the drop-target index of a policy (allocating one on first use). */
 export type DropTargetOf = (key: string, label: string) => number;
 
 const PORT_END = 65536;
-
-/** One local identity's decisions in one direction: its defaults and the cells that differ. */
-export interface DecisionRow {
-  readonly local: number;
-  readonly default: Decision;
-  readonly cells: readonly DecisionCell[];
-  readonly nonPortDefault: Decision;
-  readonly nonPortCells: readonly NonPortCell[];
-}
 
 /** A drop decision before it has a drop-target index: the policy key and label. */
 interface DropRef {
@@ -315,7 +308,7 @@ export function directionTable(rows: readonly DecisionRow[]): DirectionTable {
     for (const cell of row.cells) cells.push(cell);
     for (const cell of row.nonPortCells) nonPortCells.push(cell);
   }
-  return { defaults, cells, nonPortDefaults, nonPortCells };
+  return { rows, defaults, cells, nonPortDefaults, nonPortCells };
 }
 
 /** One side's first-match walk over the selecting policies, for all remotes at once. */

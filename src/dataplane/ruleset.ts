@@ -41,7 +41,22 @@ export interface DecisionCell {
   readonly decision: Decision;
 }
 
+/**
+ * One local identity's decisions in one direction: its defaults and the cells that differ.
+ * plan() hands back the very same row object when nothing it depends on changed, so a
+ * consumer may skip a row that is `===` the previous plan's (delta.ts does).
+ */
+export interface DecisionRow {
+  readonly local: number;
+  readonly default: Decision;
+  readonly cells: readonly DecisionCell[];
+  readonly nonPortDefault: Decision;
+  readonly nonPortCells: readonly NonPortCell[];
+}
+
 export interface DirectionTable {
+  /** The rows the flattened fields below are made of, sorted by local identity. */
+  readonly rows: readonly DecisionRow[];
   /** For every local identity: the decision of every cell not listed in `cells`. */
   readonly defaults: ReadonlyMap<number, Decision>;
   /** Sorted by (local, remote, protocol, fromPort). */
