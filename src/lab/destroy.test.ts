@@ -4,42 +4,24 @@
 // pod processes, pidfiles — and destroyLab is idempotent. Root only.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { addNetns, listNetns } from './netns.ts';
 import { isRunning } from './processes.ts';
 import { readState } from './lab-state.ts';
 import { createLab, destroyLab } from './topology.ts';
 import { LabError } from './errors.ts';
-import { assertNoNetnsLeft, labSkipReason, tempStateDir } from './test-support.ts';
+import { assertNoNetnsLeft, crashLabCreator, labSkipReason, tempStateDir } from './test-support.ts';
 
 const skip = await labSkipReason();
-const TOPOLOGY = pathToFileURL(new URL('./topology.ts', import.meta.url).pathname).href;
 
 describe('destroyLab', { skip }, () => {
   it('cleans up after the creating process was killed with SIGKILL', async (t) => {
     const stateDir = tempStateDir('crash');
     t.after(() => destroyLab(stateDir));
-    const script = `import { createLab, addPod } from ${JSON.stringify(TOPOLOGY)};
-const lab = await createLab({ stateDir: ${JSON.stringify(stateDir)}, nodes: 2 });
+    const prefix = await crashLabCreator({ 'topology.ts': ['createLab', 'addPod'] }, `const lab = await createLab({ stateDir: ${JSON.stringify(stateDir)}, nodes: 2 });
 await addPod(lab, { namespace: 'a', name: 'p1', ports: [{ port: 80 }] });
-await addPod(lab, { namespace: 'a', name: 'p2', ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }] });
-console.log('READY ' + lab.prefix);
-setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const prefix = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /READY (\S+)/.exec(out);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`lab creator exited early (${code})`)));
-    });
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+await addPod(lab, { namespace: 'a', name: 'p2', ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }] });`);
 
     const state = readState(stateDir);
     assert.ok(state);

@@ -7,7 +7,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
 import { addPod, createLab, destroyLab, podExec, removePod, type Lab } from './topology.ts';
 import { addExternalHost, externalHostExec, findExternalHost, removeExternalHost } from './external-hosts.ts';
 import { ipIn, listNetns, nftIn } from './netns.ts';
@@ -15,7 +14,7 @@ import { run } from './exec.ts';
 import { isRunning } from './processes.ts';
 import { readState } from './lab-state.ts';
 import { LabError } from './errors.ts';
-import { assertNoNetnsLeft, labSkipReason, tempStateDir } from './test-support.ts';
+import { assertNoNetnsLeft, crashLabCreator, labSkipReason, tempStateDir } from './test-support.ts';
 
 const skip = await labSkipReason();
 const SERVED = [{ port: 80 }, { port: 81, protocol: 'UDP' as const }];
@@ -184,32 +183,14 @@ describe('external hosts with real traffic', { skip, concurrency: false }, () =>
   });
 });
 
-const TOPOLOGY = pathToFileURL(new URL('./topology.ts', import.meta.url).pathname).href;
-const EXTERNAL = pathToFileURL(new URL('./external-hosts.ts', import.meta.url).pathname).href;
-
 describe('destroyLab and external hosts', { skip }, () => {
   it('removes external hosts after the creating process was killed with SIGKILL', async (t) => {
     const stateDir = tempStateDir('external-crash');
     t.after(() => destroyLab(stateDir));
-    const script = `import { createLab, addPod } from ${JSON.stringify(TOPOLOGY)};
-import { addExternalHost } from ${JSON.stringify(EXTERNAL)};
-const lab = await createLab({ stateDir: ${JSON.stringify(stateDir)}, nodes: 1, podCidrV6: false });
+    const prefix = await crashLabCreator({ 'topology.ts': ['createLab', 'addPod'], 'external-hosts.ts': ['addExternalHost'] },
+      `const lab = await createLab({ stateDir: ${JSON.stringify(stateDir)}, nodes: 1, podCidrV6: false });
 await addPod(lab, { namespace: 'a', name: 'p', ports: [{ port: 80 }] });
-await addExternalHost(lab, { ip: '198.51.100.9', ports: [{ port: 53, protocol: 'UDP' }] });
-console.log('READY ' + lab.prefix);
-setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const prefix = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /READY (\S+)/.exec(out);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`lab creator exited early (${code})`)));
-    });
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+await addExternalHost(lab, { ip: '198.51.100.9', ports: [{ port: 53, protocol: 'UDP' }] });`);
 
     const state = readState(stateDir);
     const host = state?.externalHosts?.[0];

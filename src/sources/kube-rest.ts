@@ -4,10 +4,10 @@
 // purpose: client-node's typed lists deserialize into classes that drop unknown fields and
 // turn timestamps into Dates, while the agent's converters read the objects as the server
 // sent them (the same JSON the embedded store holds).
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceRef } from '../store/resource-registry.ts';
+import { sendJsonRequest } from './json-request.ts';
 import type { SourceObject } from './object-source.ts';
 
 /** A non-2xx answer: the HTTP code and, when the server sent one, its Status. */
@@ -36,41 +36,14 @@ export interface RawRequest {
 export async function kubeRequest(kc: KubeConfig, r: RawRequest): Promise<unknown> {
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new Error('the kubeconfig has no current cluster');
-  const opts: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
+  const credentials: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(credentials);
   const url = new URL(r.path, cluster.server);
-  const body = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body), 'utf8');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-  headers.Accept = 'application/json';
-  headers['User-Agent'] = 'palisade-agent';
-  if (body !== undefined) {
-    headers['Content-Type'] = r.contentType ?? 'application/json';
-    headers['Content-Length'] = String(body.length);
-  }
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(url, { ...opts, method: r.method, headers, timeout: r.timeoutMs ?? 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const code = res.statusCode ?? 0;
-        let json: unknown;
-        try {
-          json = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        if (code >= 200 && code < 300) resolve(json);
-        else reject(new KubeRequestError(r.method, url.pathname, code, typeof json === 'object' && json !== null ? json as KubeRequestError['status'] : undefined, text));
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${r.method} ${url.pathname}: no answer in ${r.timeoutMs ?? 60_000} ms`)));
-    req.on('error', reject);
-    req.end(body);
+  const a = await sendJsonRequest({
+    method: r.method, url, credentials, userAgent: 'palisade-agent', body: r.body, contentType: r.contentType, timeoutMs: r.timeoutMs ?? 60_000,
   });
+  if (a.statusCode >= 200 && a.statusCode < 300) return a.json;
+  throw new KubeRequestError(r.method, url.pathname, a.statusCode, typeof a.json === 'object' && a.json !== null ? a.json as KubeRequestError['status'] : undefined, a.text);
 }
 
 /** `/api/v1/pods`, `/apis/networking.k8s.io/v1/networkpolicies`: every namespace. */

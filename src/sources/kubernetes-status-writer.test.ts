@@ -4,37 +4,21 @@
 // not an error. Contract: status-writer.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createApiServer } from '../server/api-server.ts';
-import { writeKubeconfig } from '../server/kubeconfig.ts';
-import { generateSelfSignedCert } from '../server/self-signed-cert.ts';
-import { apiValidator } from '../store/admission.ts';
-import { ObjectStore } from '../store/object-store.ts';
+import { loopbackServer } from '../server/test-support.ts';
 import { CORE_RESOURCES } from '../store/resource-registry.ts';
-import { counterIds, fakeClock, namespace, NETPOL, policy } from '../store/test-support.ts';
+import { namespace, NETPOL, policy } from '../store/test-support.ts';
 import { kubernetesStatusWriter } from './kubernetes-status-writer.ts';
 import { ENFORCEMENT_ANNOTATION } from './status-writer.ts';
 
 test('kubernetesStatusWriter: sets and clears the enforcement annotation by merge patch; a missing object is fine', async (t) => {
-  const clock = fakeClock();
-  const store = new ObjectStore({ clock, idGenerator: counterIds(), defaultValidator: apiValidator() });
+  const { store, kubeconfig, close } = await loopbackServer({ dirPrefix: 'palisade-status-writer-' });
+  t.after(close);
   store.create(namespace('demo'));
   const p = policy('demo', 'p');
   store.create({ ...p, metadata: { ...p.metadata, annotations: { owner: 'team-a' } } });
-  const running = await createApiServer({ store, token: 'sw-token', clock, bookmarkIntervalMs: 0, tls: generateSelfSignedCert(Date.now()) }).listen('127.0.0.1', 0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-status-writer-'));
-  t.after(async () => {
-    await running.close();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const file = path.join(dir, 'kubeconfig');
-  writeKubeconfig(file, { server: running.url, token: 'sw-token', ...(running.caCert === undefined ? {} : { certificateAuthority: running.caCert }) });
   const kc = new KubeConfig();
-  kc.loadFromFile(file);
+  kc.loadFromFile(kubeconfig);
   const writer = kubernetesStatusWriter(kc, CORE_RESOURCES);
   const ref = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'demo', name: 'p' };
 

@@ -1,5 +1,6 @@
-// Runs bin/palisade as a user would (a child process), with this test's node first on
-// PATH so bin/palisade-node picks it; returns exit code, stdout and stderr.
+// Runs bin/palisade (or another command, e.g. kubectl) as a user would (a child process
+// in the repository root), with this test's node first on PATH so bin/palisade-node picks
+// it; returns exit code, stdout and stderr.
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,11 +23,17 @@ export interface RunResult {
 }
 
 export function runPalisade(args: readonly string[], stdin?: string): Promise<RunResult> {
+  return runCommand(BIN, args, { stdin });
+}
+
+/** Runs `cmd` with `env` added to this process's environment (PATH excepted). */
+export function runCommand(cmd: string, args: readonly string[], o: { readonly env?: Readonly<Record<string, string>>; readonly stdin?: string | undefined } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, [...args], {
+    const child = spawn(cmd, [...args], {
       cwd: ROOT,
       env: {
         ...process.env,
+        ...o.env,
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
         NO_COLOR: '1',
         // Node's compile cache makes each of the many runs start about twice as fast.
@@ -40,7 +47,7 @@ export function runPalisade(args: readonly string[], stdin?: string): Promise<Ru
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
+    child.stdin.end(o.stdin ?? '');
   });
 }
 

@@ -1,18 +1,13 @@
-// For the verbs' end-to-end tests: a real embedded API server (src/server over an
-// in-memory store with the api/ admission, as `palisade up` wires it) on a loopback port,
-// its kubeconfig in a temporary Palisade home (the certificate made for the real time, the
-// store on a fixed clock so ages and timestamps are stable), and `palisade` run in-process against it.
+// For the verbs' end-to-end tests: a real embedded API server (src/server/test-support.ts
+// loopbackServer: an in-memory store with the api/ admission, as `palisade up` wires it),
+// its kubeconfig in the temporary Palisade home, the store on a clock the test moves so
+// ages and timestamps are stable, and `palisade` run in-process against it.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { createApiServer } from '../../src/server/api-server.ts';
-import { writeKubeconfig } from '../../src/server/kubeconfig.ts';
-import { generateSelfSignedCert } from '../../src/server/self-signed-cert.ts';
-import { apiValidator } from '../../src/store/admission.ts';
-import type { Clock } from '../../src/store/clock.ts';
-import { ObjectStore } from '../../src/store/object-store.ts';
+import { loopbackServer } from '../../src/server/test-support.ts';
+import type { ObjectStore } from '../../src/store/object-store.ts';
+import { fakeClock } from '../../src/store/test-support.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 
 export interface CliRun {
@@ -50,23 +45,13 @@ export async function runIn(home: string | undefined, args: readonly string[], s
 }
 
 export async function startVerbsEnv(start = Date.UTC(2025, 0, 2, 3, 4, 5)): Promise<VerbsEnv> {
-  const home = mkdtempSync(join(tmpdir(), 'palisade-verbs-'));
-  let now = start;
-  const clock: Clock = { now: () => now };
-  const store = new ObjectStore({ clock, idGenerator: randomUUID, defaultValidator: apiValidator() });
-  const token = randomBytes(16).toString('hex');
-  const running = await createApiServer({ store, token, clock, tls: generateSelfSignedCert(Date.now()) }).listen('127.0.0.1', 0);
-  writeKubeconfig(join(home, 'kubeconfig'), {
-    server: running.url, token, ...(running.caCert === undefined ? {} : { certificateAuthority: running.caCert }),
-  });
+  const clock = fakeClock(start);
+  const server = await loopbackServer({ clock, token: randomBytes(16).toString('hex'), store: { idGenerator: randomUUID }, dirPrefix: 'palisade-verbs-' });
   return {
-    home,
-    store,
-    advance: (ms) => { now += ms; },
-    run: (args, stdin) => runIn(home, args, stdin),
-    close: async () => {
-      await running.close();
-      rmSync(home, { recursive: true, force: true });
-    },
+    home: server.dir,
+    store: server.store,
+    advance: (ms) => clock.advance(ms),
+    run: (args, stdin) => runIn(server.dir, args, stdin),
+    close: () => server.close(),
   };
 }

@@ -4,43 +4,20 @@
 // apply demo-policy.yaml, label the client, describe, delete) plus the error paths.
 import { after, before, suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runIn, startVerbsEnv } from './verbs-harness.ts';
 import type { VerbsEnv } from './verbs-harness.ts';
 
-const DEMO_POLICY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: demo-policy
-  namespace: demo
-spec:
-  podSelector:
-    matchLabels:
-      app: server
-  ingress:
-  - from:
-    - podSelector:
-        matchLabels:
-          app: client
-    ports:
-    - port: 80
-      protocol: TCP
-`;
+const DEMO_POLICY_FILE = fileURLToPath(new URL('./fixtures/demo/demo-policy.yaml', import.meta.url));
+const DEMO_POLICY = readFileSync(DEMO_POLICY_FILE, 'utf8');
 
 suite('palisade verbs against the embedded API server', () => {
   let env: VerbsEnv;
-  let dir: string;
-  before(async () => {
-    env = await startVerbsEnv();
-    dir = mkdtempSync(join(tmpdir(), 'palisade-verbs-files-'));
-    writeFileSync(join(dir, 'demo-policy.yaml'), DEMO_POLICY);
-  });
-  after(async () => {
-    await env.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => { env = await startVerbsEnv(); });
+  after(() => env.close());
 
   test('seed 000 walkthrough, step by step, with kubectl\'s output', async () => {
     assert.deepEqual(await env.run(['create', 'namespace', 'demo']), { code: 0, stdout: 'namespace/demo created\n', stderr: '' });
@@ -58,11 +35,11 @@ suite('palisade verbs against the embedded API server', () => {
     assert.match(lines[0] ?? '', /^NAME {5}READY {3}STATUS {4}RESTARTS {3}AGE {3}IP {2,}NODE {2,}NOMINATED NODE {3}READINESS GATES$/);
     assert.match(lines[2] ?? '', /^server {3}0\/1 {5}Pending {3}0 {10}30s {3}/);
 
-    assert.deepEqual(await env.run(['apply', '-f', join(dir, 'demo-policy.yaml')]), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy created\n', stderr: '' });
-    assert.deepEqual(await env.run(['apply', '-f', join(dir, 'demo-policy.yaml')]), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy unchanged\n', stderr: '' });
+    assert.deepEqual(await env.run(['apply', '-f', DEMO_POLICY_FILE]), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy created\n', stderr: '' });
+    assert.deepEqual(await env.run(['apply', '-f', DEMO_POLICY_FILE]), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy unchanged\n', stderr: '' });
     const changed = DEMO_POLICY.replace('port: 80', 'port: 81');
     assert.deepEqual(await env.run(['apply', '-f', '-'], changed), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy configured\n', stderr: '' });
-    assert.deepEqual(await env.run(['apply', '-f', join(dir, 'demo-policy.yaml')]), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy configured\n', stderr: '' });
+    assert.deepEqual(await env.run(['apply', '-f', DEMO_POLICY_FILE]), { code: 0, stdout: 'networkpolicy.networking.k8s.io/demo-policy configured\n', stderr: '' });
 
     assert.deepEqual(await env.run(['label', 'pod', 'client', '-n', 'demo', 'app=client']), { code: 0, stdout: 'pod/client labeled\n', stderr: '' });
     assert.deepEqual(await env.run(['label', 'pod', 'client', '-n', 'demo', 'app=other']),

@@ -10,18 +10,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { createApiServer } from '../../src/server/api-server.ts';
-import { writeKubeconfig } from '../../src/server/kubeconfig.ts';
-import { apiValidator } from '../../src/store/admission.ts';
+import { loopbackServer } from '../../src/server/test-support.ts';
 import { systemClock } from '../../src/store/clock.ts';
-import { ObjectStore } from '../../src/store/object-store.ts';
 import { CORE_RESOURCES, ResourceRegistry } from '../../src/store/resource-registry.ts';
 import { DEPLOY_RESOURCES } from '../../src/store/resources-deploy.ts';
-import { counterIds, namespace } from '../../src/store/test-support.ts';
+import { namespace } from '../../src/store/test-support.ts';
 import { defaultKubernetesResources } from '../../src/sources/kubernetes-source.ts';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
@@ -82,19 +78,12 @@ test('deploy/: kubectl kustomize renders the namespace, service account, RBAC an
 });
 
 test('deploy/: kubectl apply --dry-run=server -k is accepted by the embedded API server, and nothing is stored', { skip }, async (t) => {
-  const clock = systemClock();
-  const store = new ObjectStore({ clock, idGenerator: counterIds(), defaultValidator: apiValidator(), registry: new ResourceRegistry([...CORE_RESOURCES, ...DEPLOY_RESOURCES]) });
+  const { store, dir, kubeconfig, close } = await loopbackServer({
+    clock: systemClock(), store: { registry: new ResourceRegistry([...CORE_RESOURCES, ...DEPLOY_RESOURCES]) }, dirPrefix: 'palisade-deploy-',
+  });
+  t.after(close);
   // A dry run creates nothing, so the namespaced objects need their namespace to exist (as on a real server).
   store.create(namespace('palisade-system'));
-  const running = await createApiServer({ store, token: 'deploy-token', clock, bookmarkIntervalMs: 0 }).listen('127.0.0.1', 0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-deploy-'));
-  t.after(async () => {
-    await running.close();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  writeKubeconfig(kubeconfig, { server: running.url, token: 'deploy-token', ...(running.caCert === undefined ? {} : { certificateAuthority: running.caCert }) });
   const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig };
   const rv = store.resourceVersion;
   const r = await kubectl(['apply', '--dry-run=server', '-k', DEPLOY, '--kubeconfig', kubeconfig], env);

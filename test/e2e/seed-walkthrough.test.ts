@@ -8,14 +8,14 @@
 // Root only (the lab needs network namespaces); skipped elsewhere with the reason.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { listNetns } from '../../src/lab/netns.ts';
 import { isRunning } from '../../src/lab/processes.ts';
 import { labSkipReason } from '../../src/lab/test-support.ts';
-import { ROOT, runPalisade, type RunResult } from '../cli/run-palisade.ts';
+import { ROOT, runCommand, runPalisade, type RunResult } from '../cli/run-palisade.ts';
 
 const skip = await labSkipReason();
 const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0;
@@ -23,21 +23,6 @@ const POLICY = join(ROOT, 'examples', 'demo', 'demo-policy.yaml');
 const IMAGE = 'k8s.gcr.io/e2e-test-images/agnhost:2.33';
 
 const BIN = join(ROOT, 'bin', 'palisade');
-
-function run(cmd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...args], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function ok(r: RunResult, what: string): string {
   assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
@@ -95,7 +80,7 @@ async function waitRunning(get: (name: string) => Promise<RunResult>, names: rea
 async function connect(home: string, ip: string, want: string): Promise<string> {
   let last = '';
   for (let attempt = 0; attempt < 4; attempt++) {
-    const r = await run(BIN, ['exec', '-n', 'demo', 'client', '--', '/agnhost', 'connect', `${ip}:80`, '--timeout=3s', '--protocol=tcp'], { PALISADE_HOME: home });
+    const r = await runCommand(BIN, ['exec', '-n', 'demo', 'client', '--', '/agnhost', 'connect', `${ip}:80`, '--timeout=3s', '--protocol=tcp'], { env: { PALISADE_HOME: home } });
     last = r.stdout + (r.code !== 0 && r.stdout === '' ? r.stderr : '');
     if (last === want) return last;
     await new Promise((res) => setTimeout(res, 300));
@@ -103,27 +88,35 @@ async function connect(home: string, ip: string, want: string): Promise<string> 
   return last;
 }
 
-async function up(home: string): Promise<{ daemonPid: number; lab: LabRecord }> {
+interface Started {
+  readonly home: string;
+  readonly daemonPid: number;
+  readonly lab: LabRecord;
+}
+
+/** `palisade up -d` in a fresh home; afterwards `down --purge`, and nothing may be left. */
+async function up(t: { after(fn: () => unknown): void }, tag: string): Promise<Started> {
+  const home = mkdtempSync(join(tmpdir(), `palisade-${tag}-`));
+  const box: { started?: Started } = {};
+  t.after(async () => {
+    await runPalisade(['down', '--home', home, '--purge']);
+    await assertNothingLeft(home, box.started?.lab, box.started?.daemonPid);
+    rmSync(home, { recursive: true, force: true });
+  });
   const out = ok(await runPalisade(['up', '-d', '--nodes', '2', '--home', home]), 'palisade up -d');
   assert.match(out, /kubeconfig: .*kubeconfig/);
   const rt = JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8')) as { pid: number; enforced: boolean };
   assert.equal(rt.enforced, true, out);
-  return { daemonPid: rt.pid, lab: labRecord(home) };
+  box.started = { home, daemonPid: rt.pid, lab: labRecord(home) };
+  return box.started;
 }
 
 describe('seed 000 walkthrough with real traffic', { skip, concurrency: false }, () => {
   it('runs verbatim with palisade in place of kubectl, and down leaves nothing behind', async (t) => {
-    const home = mkdtempSync(join(tmpdir(), 'palisade-e2e-'));
-    const box: { started?: { daemonPid: number; lab: LabRecord } } = {};
-    t.after(async () => {
-      await runPalisade(['down', '--home', home, '--purge']);
-      await assertNothingLeft(home, box.started?.lab, box.started?.daemonPid);
-      rmSync(home, { recursive: true, force: true });
-    });
-    const started = await up(home);
-    box.started = started;
+    const started = await up(t, 'e2e');
+    const home = started.home;
     // The walkthrough's commands verbatim; PALISADE_HOME says which `up` they talk to.
-    const p = (...args: string[]): Promise<RunResult> => run(BIN, args, { PALISADE_HOME: home });
+    const p = (...args: string[]): Promise<RunResult> => runCommand(BIN, args, { env: { PALISADE_HOME: home } });
 
     assert.equal(ok(await p('create', 'namespace', 'demo'), 'create namespace'), 'namespace/demo created\n');
     assert.equal(ok(await p('run', 'server', '-n', 'demo', `--image=${IMAGE}`, '--labels=app=server', '--port=80', '--command', '--', '/agnhost', 'serve-hostname', '--tcp', '--http=false', '--port', '80'), 'run server'), 'pod/server created\n');
@@ -148,16 +141,9 @@ describe('seed 000 walkthrough with real traffic', { skip, concurrency: false },
   });
 
   it('runs with the real kubectl against the kubeconfig of palisade up', { skip: kubectlMissing ? 'no kubectl binary' : false }, async (t) => {
-    const home = mkdtempSync(join(tmpdir(), 'palisade-e2e-kubectl-'));
-    const box: { started?: { daemonPid: number; lab: LabRecord } } = {};
-    t.after(async () => {
-      await runPalisade(['down', '--home', home, '--purge']);
-      await assertNothingLeft(home, box.started?.lab, box.started?.daemonPid);
-      rmSync(home, { recursive: true, force: true });
-    });
-    const started = await up(home);
-    box.started = started;
-    const k = (...args: string[]): Promise<RunResult> => run('kubectl', ['--kubeconfig', join(home, 'kubeconfig'), ...args]);
+    const started = await up(t, 'e2e-kubectl');
+    const home = started.home;
+    const k = (...args: string[]): Promise<RunResult> => runCommand('kubectl', ['--kubeconfig', join(home, 'kubeconfig'), ...args]);
 
     assert.equal(ok(await k('create', 'namespace', 'demo'), 'kubectl create namespace'), 'namespace/demo created\n');
     assert.equal(ok(await k('run', 'server', '-n', 'demo', `--image=${IMAGE}`, '--labels=app=server', '--port=80', '--command', '--', '/agnhost', 'serve-hostname', '--tcp', '--http=false', '--port', '80'), 'kubectl run server'), 'pod/server created\n');

@@ -2,35 +2,16 @@
 // unchanged: typed CoreV1Api / NetworkingV1Api calls, the generic KubernetesObjectApi,
 // the Watch class, a 410 Gone answered by a relist, and an informer.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { apiValidator } from '../../src/store/admission.ts';
-import { ObjectStore } from '../../src/store/object-store.ts';
-import { counterIds, fakeClock } from '../../src/store/test-support.ts';
-import { createApiServer } from '../../src/server/api-server.ts';
-import { writeKubeconfig } from '../../src/server/kubeconfig.ts';
-import { generateSelfSignedCert } from '../../src/server/self-signed-cert.ts';
-
-const TOKEN = 'client-node-token';
+import type { ObjectStore } from '../../src/store/object-store.ts';
+import { loopbackServer } from '../../src/server/test-support.ts';
 
 async function start(t: { after(fn: () => unknown): void }, historySize?: number): Promise<{ kc: k8s.KubeConfig; store: ObjectStore }> {
-  // The store's clock is fake; the certificate must be valid for the real one.
-  const clock = fakeClock();
-  const store = new ObjectStore({ clock, idGenerator: counterIds(), defaultValidator: apiValidator(), ...(historySize === undefined ? {} : { historySize }) });
-  const running = await createApiServer({ store, token: TOKEN, clock, bookmarkIntervalMs: 0, tls: generateSelfSignedCert(Date.now()) }).listen('127.0.0.1', 0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-client-node-'));
-  t.after(async () => {
-    await running.close();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const file = path.join(dir, 'kubeconfig');
-  writeKubeconfig(file, { server: running.url, token: TOKEN, ...(running.caCert === undefined ? {} : { certificateAuthority: running.caCert }) });
+  const { store, kubeconfig, close } = await loopbackServer({ store: historySize === undefined ? {} : { historySize }, dirPrefix: 'palisade-client-node-' });
+  t.after(close);
   const kc = new k8s.KubeConfig();
-  kc.loadFromFile(file);
+  kc.loadFromFile(kubeconfig);
   return { kc, store };
 }
 

@@ -5,37 +5,17 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { apiValidator } from '../../src/store/admission.ts';
 import { systemClock } from '../../src/store/clock.ts';
-import { ObjectStore } from '../../src/store/object-store.ts';
-import { counterIds } from '../../src/store/test-support.ts';
-import { createApiServer } from '../../src/server/api-server.ts';
-import { writeKubeconfig } from '../../src/server/kubeconfig.ts';
+import type { ObjectStore } from '../../src/store/object-store.ts';
+import { loopbackServer } from '../../src/server/test-support.ts';
 
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const skip = hasKubectl ? false : 'kubectl is not installed (needed for the real-kubectl tests)';
 
-const DEMO_POLICY = `kind: NetworkPolicy
-apiVersion: networking.k8s.io/v1
-metadata:
-  name: demo-policy
-  namespace: demo
-spec:
-  podSelector:
-    matchLabels:
-      app: server
-  ingress:
-  - from:
-    - podSelector:
-        matchLabels:
-          app: client
-    ports:
-    - port: 80
-      protocol: TCP
-`;
+// The seed walkthrough's demo-policy.yaml.
+const DEMO_POLICY = fs.readFileSync(new URL('../cli/fixtures/demo/demo-policy.yaml', import.meta.url), 'utf8');
 
 interface Result {
   readonly status: number | null;
@@ -51,17 +31,8 @@ interface Kubectl {
 }
 
 async function start(t: { after(fn: () => unknown): void }): Promise<{ kubectl: Kubectl; store: ObjectStore }> {
-  const clock = systemClock();
-  const store = new ObjectStore({ clock, idGenerator: counterIds(), defaultValidator: apiValidator() });
-  const running = await createApiServer({ store, token: 'kubectl-token', clock, bookmarkIntervalMs: 0 }).listen('127.0.0.1', 0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palisade-kubectl-'));
-  t.after(async () => {
-    await running.close();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  writeKubeconfig(kubeconfig, { server: running.url, token: 'kubectl-token', ...(running.caCert === undefined ? {} : { certificateAuthority: running.caCert }) });
+  const { store, dir, kubeconfig, close } = await loopbackServer({ clock: systemClock(), dirPrefix: 'palisade-kubectl-' });
+  t.after(close);
   // HOME in the temp dir: kubectl's discovery cache must not leak between servers.
   const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig };
   const kubectl = Object.assign(

@@ -2,10 +2,11 @@
 // @kubernetes/client-node's KubeConfig reads the kubeconfig and supplies the credentials
 // (bearer token, client certificate, CA), and requests go out as plain HTTP(S) so the
 // verbs see the server's JSON exactly as sent (the typed clients drop unknown fields)
-// and can ask for server-side Tables. Error answers become ApiError with the Status.
+// and can ask for server-side Tables (the request itself: sources/json-request.ts, shared
+// with the agent). Error answers become ApiError with the Status.
 import { existsSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { NoAnswerError, sendJsonRequest } from '../../sources/json-request.ts';
 import { ApiError, NotRunningError } from './api-error.ts';
 import type { WireStatus } from './api-error.ts';
 
@@ -53,59 +54,26 @@ export class KubeClient {
   }
 
   /** Sends one request; resolves with the parsed JSON body (undefined when empty). */
-  request(method: string, path: string, o: RequestOptions = {}): Promise<unknown> {
+  async request(method: string, path: string, o: RequestOptions = {}): Promise<unknown> {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const body = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body), 'utf8');
-    const headers: Record<string, string> = {
-      ...stringHeaders(this.#options.headers),
-      Accept: o.accept ?? 'application/json',
-      'User-Agent': 'palisade',
-      ...(body === undefined ? {} : { 'Content-Type': o.contentType ?? 'application/json', 'Content-Length': String(body.length) }),
-    };
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(url, { ...this.#options, method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          let json: unknown;
-          try {
-            json = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          if (code >= 200 && code < 300) {
-            if (json === undefined && text !== '') reject(new Error(`the server at ${this.server.origin} answered ${method} ${url.pathname} with something that is not JSON`));
-            else resolve(json);
-            return;
-          }
-          reject(new ApiError(code, asStatus(json, code, text)));
-        });
-      });
-      req.on('error', (e: NodeJS.ErrnoException) => {
+    const origin = this.server.origin;
+    const a = await sendJsonRequest({
+      method, url, credentials: this.#options, userAgent: 'palisade', body: o.body, contentType: o.contentType, accept: o.accept, timeoutMs: 60_000,
+      requestError: (e) => {
         if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'EHOSTUNREACH') {
-          reject(new NotRunningError(`palisade is not running (nothing answers at ${this.server.origin}: ${e.code}); ${START_HINT}`));
-        } else {
-          reject(new NotRunningError(`cannot reach the API server at ${this.server.origin}: ${e.message}`));
+          return new NotRunningError(`palisade is not running (nothing answers at ${origin}: ${e.code}); ${START_HINT}`);
         }
-      });
-      req.setTimeout(60_000, () => req.destroy(new Error('no answer within 60 s')));
-      req.end(body);
+        const why = e instanceof NoAnswerError ? `no answer within ${e.timeoutMs / 1000} s` : e.message;
+        return new NotRunningError(`cannot reach the API server at ${origin}: ${why}`);
+      },
     });
+    if (a.statusCode >= 200 && a.statusCode < 300) {
+      if (a.json === undefined && a.text !== '') throw new Error(`the server at ${origin} answered ${method} ${url.pathname} with something that is not JSON`);
+      return a.json;
+    }
+    throw new ApiError(a.statusCode, asStatus(a.json, a.statusCode, a.text));
   }
-}
-
-function stringHeaders(h: http.OutgoingHttpHeaders | readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (h === undefined || Array.isArray(h)) return out;
-  for (const [k, v] of Object.entries(h as http.OutgoingHttpHeaders)) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-  }
-  return out;
 }
 
 function asStatus(json: unknown, code: number, text: string): WireStatus {

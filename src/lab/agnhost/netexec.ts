@@ -6,10 +6,10 @@
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
-import { FlagError, flagNumber, flagString, parseFlags, parseGoDuration } from './flags.ts';
+import { flagNumber, flagString, parseGoDuration } from './flags.ts';
 import { joinHostPort, splitHostPort } from './connect.ts';
 import { bindUdp, peerString } from './listen.ts';
-import { fatalf, logf, podHostname, signalReady } from './runtime.ts';
+import { fatalf, flagsOrExit, logf, podHostname, signalReady } from './runtime.ts';
 import { sctpSupport } from '../sctp.ts';
 
 const SPECS = {
@@ -171,13 +171,7 @@ async function route(path: string, q: URLSearchParams, req: http.IncomingMessage
 }
 
 export async function netexecMain(args: readonly string[]): Promise<void> {
-  let values;
-  try {
-    values = parseFlags(args, SPECS).values;
-  } catch (e) {
-    if (e instanceof FlagError) { process.stderr.write(`Error: ${e.message}\n`); process.exit(1); }
-    throw e;
-  }
+  const values = flagsOrExit(args, SPECS);
   if (flagString(values, 'tls-cert-file') !== '') fatalf('netexec: TLS (--tls-cert-file) is not supported in the Palisade lab');
   const httpPort = flagNumber(values, 'http-port');
   const udpPort = flagNumber(values, 'udp-port');

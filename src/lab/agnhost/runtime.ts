@@ -1,8 +1,11 @@
 // What agnhost subcommands need from their surroundings: the pod's hostname (agnhost reads
 // os.Hostname(); lab pods share the host's UTS namespace, so the lab passes the pod name
-// in PALISADE_HOSTNAME), Go-style log lines, and the readiness signal the lab waits for.
+// in PALISADE_HOSTNAME), Go-style log lines, cobra's exit on bad flags, and the readiness
+// signal the lab waits for.
 import { closeSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { FlagSpec, FlagValues } from './flags.ts';
+import { FlagError, parseFlags } from './flags.ts';
 
 export function podHostname(): string {
   const h = process.env['PALISADE_HOSTNAME'];
@@ -24,6 +27,16 @@ export function logf(message: string): void {
 export function fatalf(message: string): never {
   logf(message);
   process.exit(1);
+}
+
+/** The flags' values; on a bad flag, cobra's `Error: message` on stderr and exit 1. */
+export function flagsOrExit(args: readonly string[], specs: Readonly<Record<string, FlagSpec>>): FlagValues {
+  try {
+    return parseFlags(args, specs).values;
+  } catch (e) {
+    if (e instanceof FlagError) { process.stderr.write(`Error: ${e.message}\n`); process.exit(1); }
+    throw e;
+  }
 }
 
 /** Tells the lab (fd PALISADE_READY_FD) that every listener is bound; no-op outside the lab. */

@@ -2,9 +2,9 @@
 // every TCP connection, UDP datagram or HTTP request with the pod's hostname. Upstream:
 // kubernetes/kubernetes test/images/agnhost/serve-hostname/serve_hostname.go.
 import http from 'node:http';
-import { FlagError, flagBool, flagNumber, parseFlags } from './flags.ts';
+import { flagBool, flagNumber } from './flags.ts';
 import { bindUdp, listenTcp, peerString } from './listen.ts';
-import { fatalf, logf, podHostname, signalReady } from './runtime.ts';
+import { fatalf, flagsOrExit, logf, podHostname, signalReady } from './runtime.ts';
 
 const SPECS = {
   tcp: { kind: 'bool', default: false },
@@ -34,13 +34,7 @@ export async function serveHostnameUdp(port: number, name: string): Promise<unkn
 }
 
 export async function serveHostnameMain(args: readonly string[]): Promise<void> {
-  let values;
-  try {
-    values = parseFlags(args, SPECS).values;
-  } catch (e) {
-    if (e instanceof FlagError) { process.stderr.write(`Error: ${e.message}\n`); process.exit(1); }
-    throw e;
-  }
+  const values = flagsOrExit(args, SPECS);
   const doTcp = flagBool(values, 'tcp');
   const doUdp = flagBool(values, 'udp');
   const doHttp = flagBool(values, 'http');
