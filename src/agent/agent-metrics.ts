@@ -5,7 +5,8 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { TableReadback } from '../dataplane/applier.ts';
-import { dropChainName, elementsOf, fixedChains, dropChainRules } from '../dataplane/render.ts';
+import { elementCounts } from '../dataplane/layout.ts';
+import { dropChainName, fixedChains, dropChainRules } from '../dataplane/render.ts';
 import type { Ruleset } from '../dataplane/ruleset.ts';
 
 export type ApplyMode = 'delta' | 'replace';
@@ -74,6 +75,6 @@ export class AgentMetrics {
     this.policies.set(policies);
     this.rules.set(ruleCount(r));
     this.setElements.reset();
-    for (const [set, els] of elementsOf(r)) this.setElements.set({ set }, els.size);
+    for (const [set, n] of elementCounts(r)) this.setElements.set({ set }, n);
   }
 }

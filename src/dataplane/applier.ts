@@ -5,7 +5,8 @@
 // and readTable() reads the table back (`nft -j list table`) to verify what the kernel holds.
 import { spawn } from 'node:child_process';
 import { delta } from './delta.ts';
-import { elementsOf, FAMILY_TABLE, fixedChains, renderRuleset } from './render.ts';
+import { elementCounts } from './layout.ts';
+import { FAMILY_TABLE, fixedChains, renderRuleset } from './render.ts';
 import { TABLE_NAME } from './ruleset.ts';
 import type { Ruleset } from './ruleset.ts';
 
@@ -150,9 +151,9 @@ export async function readTable(netns: string | null, cmd: NftCommand = {}): Pro
 /** Differences between what the kernel holds and the plan (element counts per set, chain names); empty when they agree. */
 export function verifyReadback(r: Ruleset, back: TableReadback): string[] {
   const problems: string[] = [];
-  for (const [set, els] of elementsOf(r)) {
+  for (const [set, n] of elementCounts(r)) {
     const got = back.elements.get(set);
-    if (got !== els.size) problems.push(`${set}: kernel holds ${got ?? 'no set'} elements, plan has ${els.size}`);
+    if (got !== n) problems.push(`${set}: kernel holds ${got ?? 'no set'} elements, plan has ${n}`);
   }
   const want = new Set([...r.dropTargets.map((t) => `drop_${t.index}`), ...fixedChains().map((ch) => ch.name)]);
   for (const ch of want) if (!back.chains.includes(ch)) problems.push(`chain ${ch} is missing`);

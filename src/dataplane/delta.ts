@@ -4,8 +4,21 @@
 // no element ever points at a missing chain. Long element lists are cut into chunks of
 // commands; the file is still one transaction. Should a drop chain's number be reused
 // for another policy, the answer is a full resync instead (render.ts).
-import { dropChainName, dropChainRules, elementText, elementsOf, FAMILY_TABLE, renderRuleset } from './render.ts';
-import type { Ruleset } from './ruleset.ts';
+//
+// Cost follows what changed, not the cluster: addresses and regions by a sorted merge
+// (skipped when plan handed back the same array), local addresses one by one, skipped
+// when the address keeps its identity, its rows are the same objects and the port
+// classes are equal; only then is any element text built.
+import { parseIp } from '../model/ip.ts';
+import type { IpFamily } from '../model/ip.ts';
+import { PROTOCOLS } from '../model/protocol.ts';
+import {
+  addressDecisions, CLASS_BITS, cellsSet, defaultSet, DIRECTIONS, elementText, identityMark, nonPortDefaultSet, portBitRuns, portBitSet,
+  portClasses, portRangeText, rangeText, rowIndex, samePortClasses, SETS,
+} from './layout.ts';
+import type { AddressDecisions, PortClasses } from './layout.ts';
+import { dropChainName, dropChainRules, FAMILY_TABLE, renderRuleset } from './render.ts';
+import type { AddressIdentity, DecisionRow, RegionIdentity, Ruleset } from './ruleset.ts';
 
 export interface Delta {
   /** The transaction text; empty when nothing changes. */
@@ -17,6 +30,40 @@ export interface Delta {
 }
 
 export const DEFAULT_CHUNK = 1000;
+
+/** Element deletes and adds per set. */
+class Changes {
+  readonly del = new Map<string, string[]>();
+  readonly add = new Map<string, string[]>();
+
+  delete(set: string, key: string): void {
+    push(this.del, set, key);
+  }
+
+  put(set: string, key: string, value: string | null): void {
+    push(this.add, set, elementText(key, value));
+  }
+
+  /** A keyed element list before and after: changed values are a delete and an add. */
+  diff(set: string, before: ReadonlyArray<readonly [string, string | null]>, after: ReadonlyArray<readonly [string, string | null]>): void {
+    const old = new Map(before);
+    for (const [k, v] of after) {
+      if (!old.has(k)) this.put(set, k, v);
+      else if (old.get(k) !== v) {
+        this.delete(set, k);
+        this.put(set, k, v);
+      }
+      old.delete(k);
+    }
+    for (const k of old.keys()) this.delete(set, k);
+  }
+}
+
+function push(m: Map<string, string[]>, set: string, item: string): void {
+  let l = m.get(set);
+  if (l === undefined) m.set(set, (l = []));
+  l.push(item);
+}
 
 export function delta(old: Ruleset, next: Ruleset, chunk = DEFAULT_CHUNK): Delta {
   const lines: string[] = [];
@@ -32,24 +79,28 @@ export function delta(old: Ruleset, next: Ruleset, chunk = DEFAULT_CHUNK): Delta
     for (const rule of dropChainRules(t)) lines.push(`add rule ${FAMILY_TABLE} ${name} ${rule}`);
     changes++;
   }
-  const a = elementsOf(old);
-  const b = elementsOf(next);
+
+  const ch = new Changes();
+  if (old.addresses !== next.addresses) diffAddresses(ch, old.addresses, next.addresses);
+  if (old.regions !== next.regions) diffRegions(ch, old.regions, next.regions);
+  if (old.local !== next.local) {
+    for (const f of [4, 6] as const) {
+      const keys = (l: readonly AddressIdentity[]): Array<readonly [string, null]> => l.filter((a) => a.family === f).map((a) => [a.ip, null] as const);
+      ch.diff(`local${f}`, keys(old.local), keys(next.local));
+    }
+  }
+  diffDecisions(ch, old, next);
+
   const adds: string[] = [];
-  for (const [set, els] of b) {
-    const before = a.get(set) ?? new Map<string, string | null>();
-    const del: string[] = [];
-    const add: string[] = [];
-    for (const [k, v] of before) {
-      if (!els.has(k) || els.get(k) !== v) del.push(k);
-    }
-    for (const [k, v] of els) {
-      if (!before.has(k) || before.get(k) !== v) add.push(elementText(k, v));
-    }
+  for (const { name: set } of SETS) {
+    const del = ch.del.get(set) ?? [];
+    const add = ch.add.get(set) ?? [];
     for (let i = 0; i < del.length; i += chunk) lines.push(`delete element ${FAMILY_TABLE} ${set} { ${del.slice(i, i + chunk).join(', ')} }`);
     for (let i = 0; i < add.length; i += chunk) adds.push(`add element ${FAMILY_TABLE} ${set} { ${add.slice(i, i + chunk).join(', ')} }`);
     changes += del.length + add.length;
   }
-  // Every delete precedes every add: an interval split or merge never overlaps itself.
+  // Every delete precedes every add: an interval split or merge never overlaps itself,
+  // and a changed value is never a duplicate key.
   lines.push(...adds);
   for (const t of old.dropTargets) {
     if (newTargets.get(t.index)?.key === t.key) continue;
@@ -58,4 +109,110 @@ export function delta(old: Ruleset, next: Ruleset, chunk = DEFAULT_CHUNK): Delta
     changes++;
   }
   return { text: lines.length === 0 ? '' : `${lines.join('\n')}\n`, changes, full: false };
+}
+
+/** Orders two addresses as plan sorts them: by family, then value. Only called where the lists differ. */
+function cmpAddress(a: AddressIdentity, b: AddressIdentity): number {
+  if (a.family !== b.family) return a.family - b.family;
+  const x = parseIp(a.ip)?.value ?? 0n;
+  const y = parseIp(b.ip)?.value ?? 0n;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A merge over two sorted address lists: equal texts are compared in place, only mismatches are parsed. */
+function diffAddresses(ch: Changes, a: readonly AddressIdentity[], b: readonly AddressIdentity[]): void {
+  let i = 0;
+  let j = 0;
+  const gone = (x: AddressIdentity): void => ch.delete(`addr${x.family}`, x.ip);
+  const added = (x: AddressIdentity): void => ch.put(`addr${x.family}`, x.ip, String(identityMark(x.identity)));
+  while (i < a.length && j < b.length) {
+    const x = a[i] as AddressIdentity;
+    const y = b[j] as AddressIdentity;
+    if (x === y || (x.ip === y.ip && x.family === y.family)) {
+      if (x.identity !== y.identity) {
+        gone(x);
+        added(y);
+      }
+      i++;
+      j++;
+      continue;
+    }
+    const c = cmpAddress(x, y);
+    if (c < 0) {
+      gone(x);
+      i++;
+    } else if (c > 0) {
+      added(y);
+      j++;
+    } else {
+      // Same address written differently: cannot happen with canonical text, but stay exact.
+      gone(x);
+      added(y);
+      i++;
+      j++;
+    }
+  }
+  for (; i < a.length; i++) gone(a[i] as AddressIdentity);
+  for (; j < b.length; j++) added(b[j] as AddressIdentity);
+}
+
+function diffRegions(ch: Changes, a: readonly RegionIdentity[], b: readonly RegionIdentity[]): void {
+  for (const f of [4, 6] as IpFamily[]) {
+    const els = (l: readonly RegionIdentity[]): Array<readonly [string, string]> =>
+      l.filter((g) => g.family === f).map((g) => [rangeText(g.family, g.first, g.last), String(identityMark(g.identity))] as const);
+    ch.diff(`region${f}`, els(a), els(b));
+  }
+}
+
+/** Port-bit sets when the classes moved, and each local address's decision elements whose inputs changed. */
+function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
+  const sameRows = DIRECTIONS.every((d) => sameList(old[d].rows, next[d].rows));
+  // The classes are a function of the rows: the same rows give the same classes.
+  let oldPc: PortClasses | undefined;
+  let nextPc: PortClasses | undefined;
+  const pcNext = (): PortClasses => (nextPc ??= portClasses(next));
+  const pcOld = (): PortClasses => (sameRows ? pcNext() : (oldPc ??= portClasses(old)));
+  const samePc = sameRows || samePortClasses(pcOld(), pcNext());
+  if (!samePc) {
+    for (const p of PROTOCOLS) {
+      for (let bit = 0; bit < CLASS_BITS; bit++) {
+        const els = (pc: PortClasses): Array<readonly [string, null]> => portBitRuns(pc, p, bit).map(([f, l]) => [portRangeText(f, l), null] as const);
+        ch.diff(portBitSet(p, bit), els(pcOld()), els(pcNext()));
+      }
+    }
+  }
+  if (sameRows && samePc && old.local === next.local) return;
+  const oldLocal = new Map(old.local.map((a) => [a.ip, a]));
+  const seen = new Set<string>();
+  for (const dir of DIRECTIONS) {
+    const oldRows = rowIndex(old[dir]);
+    const nextRows = rowIndex(next[dir]);
+    const elementsOf = (row: DecisionRow | undefined, a: AddressIdentity | undefined, pc: () => PortClasses): AddressDecisions | undefined =>
+      a === undefined || row === undefined ? undefined : addressDecisions(row, a.ip, pc());
+    const visit = (before: AddressIdentity | undefined, after: AddressIdentity | undefined): void => {
+      const rowA = before === undefined ? undefined : oldRows.get(before.identity);
+      const rowB = after === undefined ? undefined : nextRows.get(after.identity);
+      if (samePc && before !== undefined && after !== undefined && before.identity === after.identity && rowA === rowB) return;
+      const x = elementsOf(rowA, before, pcOld);
+      const y = elementsOf(rowB, after, pcNext);
+      const a = (after ?? before) as AddressIdentity;
+      ch.diff(cellsSet(dir, a.family), x?.cells ?? [], y?.cells ?? []);
+      const one = (v: string | undefined): Array<readonly [string, string]> => (v === undefined ? [] : [[a.ip, v]]);
+      ch.diff(defaultSet(dir, a.family), one(x?.default), one(y?.default));
+      ch.diff(nonPortDefaultSet(dir, a.family), one(x?.nonPortDefault), one(y?.nonPortDefault));
+    };
+    seen.clear();
+    for (const a of next.local) {
+      seen.add(a.ip);
+      visit(oldLocal.get(a.ip), a);
+    }
+    for (const a of old.local) if (!seen.has(a.ip)) visit(a, undefined);
+  }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

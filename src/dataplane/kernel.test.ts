@@ -1,7 +1,9 @@
 // Real packets on real netfilter: a node namespace routing three pod namespaces, a planned
 // table applied with the applier, and real TCP and UDP connections between the pods
 // checked against evaluate() cell by cell; then a label change, a new ipBlock policy and
-// the removal of every policy, each applied as a delta and checked again. Skips (saying why) without root or nft. Always removes its namespaces.
+// the removal of every policy (port classes merge), each applied as a delta and checked
+// again; and the skb mark of forwarded packets (kube-proxy's 0x4000) left untouched.
+// Skips (saying why) without root or nft. Always removes its namespaces.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compile } from '../engine/compile.ts';
@@ -10,8 +12,12 @@ import { evaluate } from '../engine/evaluate.ts';
 import { cidrPeer, cluster, node, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
 import type { Pod } from '../model/cluster.ts';
 import type { PolicySet } from '../model/tier.ts';
-import { readTable, TableApplier, verifyReadback } from './applier.ts';
+import { readTable, runNft, TableApplier, verifyReadback } from './applier.ts';
+import { delta } from './delta.ts';
+import { elementsOf, portClasses, samePortClasses } from './layout.ts';
+import type { Elements } from './layout.ts';
 import { plan } from './plan.ts';
+import type { Ruleset } from './ruleset.ts';
 import { createFixture, kernelSkipReason, listNamespaces, probeFrom } from './test-netns.ts';
 import type { Fixture, ProbeSpec } from './test-netns.ts';
 
@@ -40,6 +46,22 @@ function podsOf(fx: Fixture, clientLabels: Record<string, string>): Pod[] {
     pod('demo/client', clientLabels, [client.ip], { node: 'n1' }),
     pod('demo/other', { app: 'client' }, [other.ip], { node: 'n1' }),
   ];
+}
+
+/** Elements in one table and not the other (a changed value counts twice): what a minimal delta changes. */
+function elementDifference(a: Elements, b: Elements): number {
+  let n = 0;
+  for (const [set, els] of b) {
+    const before = a.get(set) ?? new Map<string, string | null>();
+    for (const [k, v] of els) if (!before.has(k) || before.get(k) !== v) n++;
+    for (const [k, v] of before) if (!els.has(k) || els.get(k) !== v) n++;
+  }
+  return n;
+}
+
+/** The element lines of the delta from `a` to `b`, each naming the set and the element. */
+function deltaElements(a: Ruleset, b: Ruleset): string[] {
+  return delta(a, b).text.split('\n').filter((l) => l.includes(' element '));
 }
 
 async function checkAll(fx: Fixture, compiled: CompiledCluster): Promise<{ allowed: number; denied: number }> {
@@ -86,12 +108,17 @@ test('kernel: real TCP and UDP between pod namespaces match evaluate(), before a
     assert.ok(demo !== undefined);
     assert.ok((back.counters.get(`drop_${demo.index}`)?.packets ?? 0) > 0, 'demo-policy drops are counted');
 
-    // `kubectl label pod client app=client`: a delta, not a reload.
+    // `kubectl label pod client app=client`: a delta, not a reload, changing the client's
+    // address element, the decision elements of the client's own address, and those of
+    // the pod sharing its new class (its remote identity changed), nothing else.
     const after = compile(cluster({ pods: podsOf(fx, { app: 'client' }), namespaces: [ns('demo')] }), ps);
     const rs2 = plan(after, { node: 'n1' }, rs1.numbering);
+    const [, clientPod, otherPod] = fx.pods;
+    const touched = deltaElements(rs1, rs2);
+    for (const l of touched) assert.ok(l.includes(`${clientPod?.ip ?? '?'}`) || l.includes(`${otherPod?.ip ?? '?'} . `), `the label change touches only the client's and its class-mate's elements: ${l}`);
     const res = await applier.apply(rs2);
     assert.equal(res.full, false);
-    assert.ok(res.changes >= 1 && res.changes <= 4, `small delta: ${res.changes} changes`);
+    assert.equal(res.changes, elementDifference(elementsOf(rs1), elementsOf(rs2)), 'exactly the elements that differ');
     assert.deepEqual(verifyReadback(rs2, await readTable(fx.node)), []);
     const second = await checkAll(fx, after);
     assert.notDeepEqual(second, first);
@@ -108,9 +135,11 @@ test('kernel: real TCP and UDP between pod namespaces match evaluate(), before a
     assert.deepEqual(verifyReadback(rs3, await readTable(fx.node)), []);
     await checkAll(fx, third);
 
-    // Every policy deleted: drop chains go, everything is allowed.
+    // Every policy deleted: drop chains go, everything is allowed; the port classes merge
+    // back to one whole-range segment per protocol (interval sets shrink in the delta).
     const none = compile(cluster({ pods: podsOf(fx, { app: 'client' }), namespaces: [ns('demo')] }), policySet([]));
     const rs4 = plan(none, { node: 'n1' }, rs3.numbering);
+    assert.equal(samePortClasses(portClasses(rs3), portClasses(rs4)), false, 'the port classes change in this delta');
     assert.equal((await applier.apply(rs4)).full, false);
     assert.deepEqual(verifyReadback(rs4, await readTable(fx.node)), []);
     assert.equal((await checkAll(fx, none)).denied, 0);
@@ -191,6 +220,56 @@ test('kernel: real TCP and UDP between pods and their own node address are allow
     assert.equal((await applier.apply(rs2)).full, false);
     assert.deepEqual(verifyReadback(rs2, await readTable(fx.node)), []);
     assert.deepEqual((await check(none)).down, [0, 0]);
+  } finally {
+    await fx.destroy();
+    const left = (await listNamespaces()).filter((n) => n.startsWith(fx.prefix));
+    assert.deepEqual(left, [], 'every test namespace is removed');
+  }
+});
+
+// kube-proxy marks packets of Service connections that need masquerading with 0x4000 in
+// the skb mark and checks it in postrouting (kubernetes/pkg/proxy/iptables, KUBE-MARK-MASQ
+// / KUBE-POSTROUTING); the table must leave that mark alone. Another table in the node
+// namespace sets 0x4000 in prerouting, and counters in postrouting tell whether allowed
+// forwarded new connections still carry it after both checks (same-node traffic runs egress
+// and ingress).
+test('kernel: the skb mark (kube-proxy 0x4000) survives the forward hook for allowed new connections', async (t) => {
+  const skip = await kernelSkipReason();
+  if (skip !== undefined) {
+    t.skip(`kernel test skipped: ${skip}`);
+    return;
+  }
+  const fx = await createFixture(3, { tcp: TCP_PORTS, udp: UDP_PORTS });
+  try {
+    const ps = policies();
+    const compiled = compile(cluster({ pods: podsOf(fx, { app: 'client' }), namespaces: [ns('demo')] }), ps);
+    const rs = plan(compiled, { node: 'n1' });
+    await new TableApplier(fx.node).apply(rs);
+    const [server, client] = fx.pods;
+    if (server === undefined || client === undefined) throw new Error('fixture has too few pods');
+    await runNft(fx.node, ['-f', '-'], [
+      'table ip kube_marks {',
+      '  counter kept {', '  }',
+      '  counter lost {', '  }',
+      '  chain pre {', '    type filter hook prerouting priority mangle; policy accept;', '    meta mark set 0x4000', '  }',
+      '  chain post {', '    type filter hook postrouting priority srcnat; policy accept;',
+      `    ct state new ip saddr ${client.ip} ip daddr ${server.ip} meta mark 0x4000 counter name "kept"`,
+      `    ct state new ip saddr ${client.ip} ip daddr ${server.ip} meta mark != 0x4000 counter name "lost"`,
+      '  }',
+      '}',
+      '',
+    ].join('\n'));
+    const probes: ProbeSpec[] = [{ ip: server.ip, port: 80, protocol: 'TCP' }, { ip: server.ip, port: 53, protocol: 'UDP' }];
+    const got = await probeFrom(client.netns, probes);
+    probes.forEach((pr, i) => {
+      const v = evaluate(compiled, { src: { kind: 'ip', ip: client.ip }, dst: { kind: 'ip', ip: pr.ip }, protocol: pr.protocol, port: pr.port });
+      assert.equal(got[i], v.allowed, `${client.ip} -> ${pr.ip} ${pr.protocol}/${pr.port}`);
+    });
+    assert.ok(got[0] === true, 'client -> server TCP/80 is allowed (both checks ran and returned)');
+    const counters = JSON.parse(await runNft(fx.node, ['-j', 'list', 'table', 'ip', 'kube_marks'])) as { nftables: Array<{ counter?: { name: string; packets: number } }> };
+    const count = (name: string): number => counters.nftables.find((o) => o.counter?.name === name)?.counter?.packets ?? -1;
+    assert.ok(count('kept') >= 1, `new connections reached postrouting with 0x4000: ${count('kept')}`);
+    assert.equal(count('lost'), 0, 'no new connection lost its skb mark');
   } finally {
     await fx.destroy();
     const left = (await listNamespaces()).filter((n) => n.startsWith(fx.prefix));

@@ -1,13 +1,17 @@
-// A pure interpreter of a planned table: what the kernel would do with the first packet of
-// a new connection at one hook of this node, following the rules render.ts emits
-// (identity lookups, local-address jumps, cells, then the local default): `forward` for
-// packets routed through the node, `input` for packets to the node's own addresses,
-// `output` for packets the node (or a host-network pod) sends. It lets tests check a plan
-// against evaluate() for every flow without a kernel, and explains a drop.
+// A pure interpreter of the rendered table: what the kernel would do with the first packet
+// of a new connection at one hook of this node. It reads the same elements render() and
+// delta() write (layout.ts) and follows the fixed chains (render.ts): local-address jumps,
+// the remote's identity into the conntrack mark (region, then exact address), the port
+// class's bits ORed in by the port-bit sets, one exact lookup by local address and mark,
+// then the address's defaults. So tests that compare it with evaluate() check the layout,
+// not just the plan. `forward` is the only hook filtered; `input` and `output` carry the
+// traffic between pods and their own node, which is always allowed.
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import type { Protocol } from '../model/protocol.ts';
-import type { DirectionTable, Ruleset } from './ruleset.ts';
+import { addressDecisions, CLASS_BITS, cellKey, classBitMark, identityMark, portBitRuns, portClasses } from './layout.ts';
+import type { Direction, PortClasses } from './layout.ts';
+import type { Ruleset } from './ruleset.ts';
 
 export interface Packet {
   readonly src: string;
@@ -32,61 +36,77 @@ export interface WalkResult {
   readonly checked: ReadonlyArray<'egress' | 'ingress'>;
 }
 
-interface Index {
-  readonly exact: ReadonlyMap<string, number>;
-  readonly local: ReadonlySet<string>;
+/** `ct mark set ADDR map @regionF`: the region element holding the address. */
+function regionLookup(r: Ruleset, family: IpFamily, value: bigint): number | undefined {
+  const g = r.regions.find((x) => x.family === family && x.first <= value && value <= x.last);
+  return g === undefined ? undefined : identityMark(g.identity);
 }
 
-const indexes = new WeakMap<Ruleset, Index>();
-
-function indexOf(r: Ruleset): Index {
-  let ix = indexes.get(r);
-  if (ix === undefined) {
-    ix = { exact: new Map(r.addresses.map((a) => [a.ip, a.identity])), local: new Set(r.local.map((a) => a.ip)) };
-    indexes.set(r, ix);
-  }
-  return ix;
+/** `ct mark set ADDR map @addrF`: the exact element, if any. */
+function addrLookup(r: Ruleset, ip: string): number | undefined {
+  const a = r.addresses.find((x) => x.ip === ip);
+  return a === undefined ? undefined : identityMark(a.identity);
 }
 
 /** The identity the two mark-setting rules leave: the exact address's, else its region's. */
 export function identityOf(r: Ruleset, ip: string): number | undefined {
-  const exact = indexOf(r).exact.get(ip);
-  if (exact !== undefined) return exact;
   const a = parseIp(ip);
   if (a === undefined) return undefined;
-  return r.regions.find((g) => g.family === a.family && g.first <= a.value && a.value <= g.last)?.identity;
+  return addrLookup(r, ip) ?? regionLookup(r, a.family, a.value);
+}
+
+/** A verdict element's text: undefined for `return` (the check lets it through), else the drop chain's index. */
+function verdictOf(text: string): number | undefined {
+  if (text === 'return') return undefined;
+  const m = /^goto drop_(\d+)$/.exec(text);
+  if (m === null) throw new Error(`unexpected verdict ${JSON.stringify(text)} in the table`);
+  return Number(m[1]);
 }
 
 export function walkPacket(r: Ruleset, p: Packet): WalkResult {
-  const family: IpFamily | undefined = parseIp(p.src)?.family;
-  if (family === undefined || parseIp(p.dst)?.family !== family) throw new Error(`packet ${p.src} -> ${p.dst} mixes or lacks address families`);
-  const ix = indexOf(r);
-  const srcId = identityOf(r, p.src) ?? 0;
-  const dstId = identityOf(r, p.dst) ?? 0;
+  const src = parseIp(p.src);
+  const dst = parseIp(p.dst);
+  if (src === undefined || dst === undefined || src.family !== dst.family) throw new Error(`packet ${p.src} -> ${p.dst} mixes or lacks address families`);
+  const family = src.family;
   const checked: Array<'egress' | 'ingress'> = [];
   // The table hooks only `forward`: packets between a pod and its own node (input/output)
   // are never filtered, as Kubernetes always allows that traffic.
   if ((p.hook ?? 'forward') !== 'forward') return { verdict: 'accept', checked };
-  if (ix.local.has(p.src)) {
+  let pc: PortClasses | undefined;
+  // The conntrack mark of a new connection starts at 0 and carries over from the egress
+  // check into the ingress check (a region miss would leave it).
+  let ctMark = 0;
+
+  const check = (dir: Direction, localIp: string, remoteIp: string, remoteValue: bigint): number | undefined => {
+    const local = r.local.find((a) => a.ip === localIp);
+    if (local === undefined) return undefined;
+    ctMark = regionLookup(r, family, remoteValue) ?? ctMark;
+    ctMark = addrLookup(r, remoteIp) ?? ctMark;
+    pc ??= portClasses(r);
+    if (p.protocol !== 'other') {
+      for (let b = 0; b < CLASS_BITS; b++) {
+        const inSet = portBitRuns(pc, p.protocol, b).some(([first, last]) => first <= p.port && p.port <= last);
+        if (inSet && Math.floor(ctMark / classBitMark(b)) % 2 === 0) ctMark += classBitMark(b);
+      }
+    }
+    const d = addressDecisions(r[dir].rows.find((row) => row.local === local.identity), localIp, pc);
+    const key = cellKey(localIp, ctMark);
+    const cell = d.cells.find(([k]) => k === key);
+    if (cell !== undefined) return verdictOf(cell[1]);
+    if (p.protocol !== 'other') return d.default === undefined ? undefined : verdictOf(d.default);
+    return d.nonPortDefault === undefined ? undefined : verdictOf(d.nonPortDefault);
+  };
+
+  // `ip saddr @local4 jump egress_check4`, then `ip daddr @local4 jump ingress_check4`.
+  if (r.local.some((a) => a.ip === p.src)) {
     checked.push('egress');
-    const d = check(r.egress, srcId, dstId, p);
-    if (d !== undefined) return { verdict: 'drop', target: d, checked };
+    const t = check('egress', p.src, p.dst, dst.value);
+    if (t !== undefined) return { verdict: 'drop', target: t, checked };
   }
-  if (ix.local.has(p.dst)) {
+  if (r.local.some((a) => a.ip === p.dst)) {
     checked.push('ingress');
-    const d = check(r.ingress, dstId, srcId, p);
-    if (d !== undefined) return { verdict: 'drop', target: d, checked };
+    const t = check('ingress', p.dst, p.src, src.value);
+    if (t !== undefined) return { verdict: 'drop', target: t, checked };
   }
   return { verdict: 'accept', checked };
-}
-
-/** One check chain: undefined when it returns (allowed), else the drop target it jumps to. */
-function check(t: DirectionTable, local: number, remote: number, p: Packet): number | undefined {
-  if (p.protocol === 'other') {
-    const np = t.nonPortCells.find((c) => c.local === local && c.remote === remote)?.decision ?? t.nonPortDefaults.get(local);
-    return np?.kind === 'drop' ? np.target : undefined;
-  }
-  const cell = t.cells.find((c) => c.local === local && c.remote === remote && c.protocol === p.protocol && c.fromPort <= p.port && p.port <= c.toPort);
-  const d = cell?.decision ?? t.defaults.get(local);
-  return d?.kind === 'drop' ? d.target : undefined;
 }

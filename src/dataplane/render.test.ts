@@ -66,3 +66,15 @@ test('render: rules do not grow with pods or policies, only elements do', () => 
   assert.equal(rulesOf(big), rulesOf(small));
   assert.ok(big.length > small.length * 2);
 });
+
+// kube-proxy keeps its masquerade (0x4000) and drop (0x8000) bits in the skb mark
+// (kubernetes/pkg/proxy/iptables KUBE-MARK-MASQ, KUBE-POSTROUTING): the table may use only
+// the conntrack mark, and only after established/related packets have left.
+test('render: no rule reads or writes the skb mark (meta mark); the conntrack mark is touched only past the conntrack rules', () => {
+  const text = renderRuleset(plan(compile(demoCluster, demoPolicies), { node: 'n1' }));
+  assert.doesNotMatch(text, /meta mark/);
+  const hook = text.slice(text.indexOf('\tchain forward_hook {'));
+  const rules = hook.split('\n').filter((l) => l.startsWith('\t\t') && !l.includes('type filter'));
+  assert.deepEqual(rules.slice(0, 2).map((l) => l.trim()), ['ct state established,related accept', 'ct state invalid drop']);
+  assert.ok(rules.slice(2).every((l) => / jump \S+_check[46]$/.test(l)), 'the hook only jumps to the checks after the conntrack rules');
+});

@@ -1,74 +1,23 @@
 // render(): the ruleset model → `nft -f` text. A full resync is one transaction that
 // creates the table if missing, deletes it and declares it anew: nft applies the file
 // atomically, so there is never a moment without rules. The fixed chains come from here;
-// everything that grows with the cluster is a set or map element (elementsOf), which
-// delta.ts reuses so that a full load and a delta always agree on element text.
-import { formatIp } from '../model/ip.ts';
+// everything that grows with the cluster is a set or map element (layout.ts), which
+// delta.ts derives the same way, so that a full load and a delta always agree.
+//
+// The packet path touches only the conntrack mark, and only on new connections: the
+// skb mark (`meta mark`) is never read or written, so kube-proxy's masquerade (0x4000)
+// and drop (0x8000) bits pass through untouched.
+import { CLASS_BITS, cellsSet, classBitMark, defaultSet, DIRECTIONS, dropChainName, elementsOf, elementText, FAMILIES, markText, nonPortDefaultSet, portBitSet, SETS } from './layout.ts';
+import type { Direction } from './layout.ts';
 import type { IpFamily } from '../model/ip.ts';
+import { PROTOCOLS } from '../model/protocol.ts';
 import { TABLE_NAME } from './ruleset.ts';
-import type { Decision, DropTarget, Ruleset } from './ruleset.ts';
+import type { DropTarget, Ruleset } from './ruleset.ts';
+
+export { dropChainName, elementsOf, elementText, SETS, verdictText } from './layout.ts';
+export type { Elements } from './layout.ts';
 
 export const FAMILY_TABLE = `inet ${TABLE_NAME}`;
-
-/** Declarations of the sets and maps, in render order. */
-export const SETS: ReadonlyArray<{ readonly name: string; readonly decl: string }> = [
-  { name: 'addr4', decl: 'type ipv4_addr : mark' },
-  { name: 'addr6', decl: 'type ipv6_addr : mark' },
-  { name: 'region4', decl: 'type ipv4_addr : mark; flags interval' },
-  { name: 'region6', decl: 'type ipv6_addr : mark; flags interval' },
-  { name: 'local4', decl: 'type ipv4_addr' },
-  { name: 'local6', decl: 'type ipv6_addr' },
-  { name: 'egress_cells', decl: 'type mark . mark . inet_proto . inet_service : verdict; flags interval' },
-  { name: 'egress_default', decl: 'type mark : verdict' },
-  { name: 'egress_nonport_cells', decl: 'type mark . mark : verdict' },
-  { name: 'egress_nonport_default', decl: 'type mark : verdict' },
-  { name: 'ingress_cells', decl: 'type mark . mark . inet_proto . inet_service : verdict; flags interval' },
-  { name: 'ingress_default', decl: 'type mark : verdict' },
-  { name: 'ingress_nonport_cells', decl: 'type mark . mark : verdict' },
-  { name: 'ingress_nonport_default', decl: 'type mark : verdict' },
-];
-
-/** Set name → element key → value (null in plain sets). Keys and values are nft text. */
-export type Elements = ReadonlyMap<string, ReadonlyMap<string, string | null>>;
-
-export function verdictText(d: Decision): string {
-  return d.kind === 'allow' ? 'return' : `goto ${dropChainName(d.target)}`;
-}
-
-export function dropChainName(index: number): string {
-  return `drop_${index}`;
-}
-
-export function elementsOf(r: Ruleset): Elements {
-  const out = new Map<string, Map<string, string | null>>(SETS.map((s) => [s.name, new Map()]));
-  const put = (set: string, key: string, value: string | null): void => {
-    out.get(set)?.set(key, value);
-  };
-  for (const a of r.addresses) put(`addr${a.family}`, a.ip, String(a.identity));
-  for (const g of r.regions) put(`region${g.family}`, rangeText(g.family, g.first, g.last), String(g.identity));
-  for (const a of r.local) put(`local${a.family}`, a.ip, null);
-  for (const dir of ['egress', 'ingress'] as const) {
-    const table = r[dir];
-    for (const cell of table.cells) {
-      // Always a range: nft 1.0.6 cannot delete `. 53` from a concatenated interval map, only `. 53-53`.
-      const ports = `${cell.fromPort}-${cell.toPort}`;
-      put(`${dir}_cells`, `${cell.local} . ${cell.remote} . ${cell.protocol.toLowerCase()} . ${ports}`, verdictText(cell.decision));
-    }
-    for (const [local, d] of table.defaults) if (d.kind !== 'allow') put(`${dir}_default`, String(local), verdictText(d));
-    for (const cell of table.nonPortCells) put(`${dir}_nonport_cells`, `${cell.local} . ${cell.remote}`, verdictText(cell.decision));
-    for (const [local, d] of table.nonPortDefaults) if (d.kind !== 'allow') put(`${dir}_nonport_default`, String(local), verdictText(d));
-  }
-  return out;
-}
-
-function rangeText(family: IpFamily, first: bigint, last: bigint): string {
-  const a = formatIp({ family, value: first });
-  return first === last ? a : `${a}-${formatIp({ family, value: last })}`;
-}
-
-export function elementText(key: string, value: string | null): string {
-  return value === null ? key : `${key} : ${value}`;
-}
 
 /** The log prefix names the policy; nft allows 127 characters and no quotes. */
 export function logPrefix(t: DropTarget): string {
@@ -85,33 +34,51 @@ export function dropChainRules(t: DropTarget): string[] {
   ];
 }
 
-const NON_PORT = 'meta l4proto != { tcp, udp, sctp }';
+const PORT_PROTOCOLS = '{ tcp, udp, sctp }';
+
+export function checkChainName(dir: Direction, family: IpFamily): string {
+  return `${dir}_check${family}`;
+}
+
+export function portBitsChainName(protocol: string): string {
+  return `${protocol.toLowerCase()}_port_bits`;
+}
+
+export interface FixedChain {
+  readonly name: string;
+  readonly head?: string;
+  readonly rules: readonly string[];
+}
 
 /** The fixed chains: they never change with pods or policies. */
-export function fixedChains(): Array<{ name: string; head?: string; rules: string[] }> {
-  const check = (dir: 'egress' | 'ingress', local: string, remote: string): string[] => [
-    `${NON_PORT} ${local} . ${remote} vmap @${dir}_nonport_cells`,
-    `${NON_PORT} ${local} vmap @${dir}_nonport_default`,
-    `${NON_PORT} return`,
-    `${local} . ${remote} . meta l4proto . th dport vmap @${dir}_cells`,
-    `${local} vmap @${dir}_default`,
-  ];
-  const conntrack = ['ct state established,related accept', 'ct state invalid drop'];
-  // The source identity travels in the packet mark, the destination's in the conntrack
-  // mark: nft cannot concatenate two map lookups, and both are scratch space here.
-  const marks = [
-    'meta mark set ip saddr map @region4',
-    'meta mark set ip saddr map @addr4',
-    'ct mark set ip daddr map @region4',
-    'ct mark set ip daddr map @addr4',
-    'meta mark set ip6 saddr map @region6',
-    'meta mark set ip6 saddr map @addr6',
-    'ct mark set ip6 daddr map @region6',
-    'ct mark set ip6 daddr map @addr6',
-  ];
+export function fixedChains(): FixedChain[] {
+  // The remote's identity (region first, then the exact address, whose miss leaves the
+  // region's), then the port class's bits, then one exact lookup by local address and
+  // mark. Each check computes its own mark: traffic between two local pods runs both.
+  const check = (dir: Direction, f: IpFamily): FixedChain => {
+    const ip = f === 4 ? 'ip' : 'ip6';
+    const local = `${ip} ${dir === 'egress' ? 'saddr' : 'daddr'}`;
+    const remote = `${ip} ${dir === 'egress' ? 'daddr' : 'saddr'}`;
+    return {
+      name: checkChainName(dir, f),
+      rules: [
+        `ct mark set ${remote} map @region${f}`,
+        `ct mark set ${remote} map @addr${f}`,
+        `meta l4proto vmap { ${PROTOCOLS.map((p) => `${p.toLowerCase()} : jump ${portBitsChainName(p)}`).join(', ')} }`,
+        `${local} . ct mark vmap @${cellsSet(dir, f)}`,
+        `meta l4proto ${PORT_PROTOCOLS} ${local} vmap @${defaultSet(dir, f)}`,
+        `meta l4proto ${PORT_PROTOCOLS} return`,
+        `${local} vmap @${nonPortDefaultSet(dir, f)}`,
+      ],
+    };
+  };
+  const bits = PROTOCOLS.map((p): FixedChain => ({
+    name: portBitsChainName(p),
+    rules: Array.from({ length: CLASS_BITS }, (_, b) => `${p.toLowerCase()} dport @${portBitSet(p, b)} ct mark set ct mark | ${markText(classBitMark(b))}`),
+  }));
   return [
-    { name: 'egress_check', rules: check('egress', 'meta mark', 'ct mark') },
-    { name: 'ingress_check', rules: check('ingress', 'ct mark', 'meta mark') },
+    ...bits,
+    ...DIRECTIONS.flatMap((d) => FAMILIES.map((f) => check(d, f))),
     // Traffic between a pod and its own node never crosses `forward` (it goes through
     // `input` and `output`), and Kubernetes always allows it (engine reason 'own-node'):
     // so the table hooks only `forward`, and kubelet probes, host-network pods and
@@ -120,12 +87,12 @@ export function fixedChains(): Array<{ name: string; head?: string; rules: strin
       name: 'forward_hook',
       head: 'type filter hook forward priority filter; policy accept;',
       rules: [
-        ...conntrack,
-        ...marks,
-        'ip saddr @local4 jump egress_check',
-        'ip6 saddr @local6 jump egress_check',
-        'ip daddr @local4 jump ingress_check',
-        'ip6 daddr @local6 jump ingress_check',
+        'ct state established,related accept',
+        'ct state invalid drop',
+        `ip saddr @local4 jump ${checkChainName('egress', 4)}`,
+        `ip6 saddr @local6 jump ${checkChainName('egress', 6)}`,
+        `ip daddr @local4 jump ${checkChainName('ingress', 4)}`,
+        `ip6 daddr @local6 jump ${checkChainName('ingress', 6)}`,
       ],
     },
   ];

@@ -1,0 +1,170 @@
+// The layout's contract: port classes tile every protocol's port space and every cell's
+// range, their bit sets give back each port's class, numbers stay put for surviving
+// segments (split: first piece keeps it; merge: the first piece's), element counts agree
+// with the elements, and the fixed 20/12 split of the conntrack mark refuses what does
+// not fit with a typed error.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compile } from '../engine/compile.ts';
+import { clusterArb, policySetArb } from '../engine/random-policies.ts';
+import { PROTOCOLS } from '../model/protocol.ts';
+import type { Protocol } from '../model/protocol.ts';
+import {
+  addressDecisions, CLASS_BITS, CLASS_LIMIT, classOfPort, elementCounts, elementsOf, IDENTITY_LIMIT, LayoutLimitError, markOf,
+  portBitRuns, portClasses, segmentsWithin,
+} from './layout.ts';
+import type { PortClasses } from './layout.ts';
+import { plan } from './plan.ts';
+import { ALLOW } from './ruleset.ts';
+import type { Decision, DecisionCell, DecisionRow, Ruleset } from './ruleset.ts';
+
+const DROP: Decision = { kind: 'drop', target: 1 };
+
+function row(local: number, cells: ReadonlyArray<Omit<DecisionCell, 'local'>>, nonPortCells: ReadonlyArray<{ remote: number; decision: Decision }> = []): DecisionRow {
+  return { local, default: DROP, cells: cells.map((c) => ({ local, ...c })), nonPortDefault: ALLOW, nonPortCells: nonPortCells.map((c) => ({ local, ...c })) };
+}
+
+/** A hand-made ruleset: one local address 10.0.0.1 of identity 1, the given egress rows. */
+function ruleset(rows: readonly DecisionRow[], identities: readonly number[] = [1, 2]): Ruleset {
+  const table = (rs: readonly DecisionRow[]): Ruleset['egress'] => ({
+    rows: rs, defaults: new Map(rs.map((r) => [r.local, r.default])), cells: rs.flatMap((r) => r.cells),
+    nonPortDefaults: new Map(rs.map((r) => [r.local, r.nonPortDefault])), nonPortCells: rs.flatMap((r) => r.nonPortCells),
+  });
+  return {
+    node: 'n',
+    addresses: identities.map((identity, i) => ({ family: 4 as const, ip: `10.0.0.${i + 1}`, identity })),
+    regions: [{ family: 4, first: 0n, last: 2n ** 32n - 1n, identity: 3 }],
+    local: [{ family: 4, ip: '10.0.0.1', identity: identities[0] ?? 1 }],
+    dropTargets: [{ index: 1, key: 'p', label: 'p' }],
+    egress: table(rows),
+    ingress: table([]),
+    numbering: { identities: new Map(), nextIdentity: 4, dropTargets: new Map([['p', 1]]), nextDropTarget: 2 },
+  };
+}
+
+const tcp = (fromPort: number, toPort: number, remote = 2, decision: Decision = ALLOW): Omit<DecisionCell, 'local'> => ({ remote, protocol: 'TCP', fromPort, toPort, decision });
+
+function classesOf(pc: PortClasses, protocol: Protocol): Array<readonly [number, number, number]> {
+  return pc[protocol].map((s) => [s.first, s.last, s.cls] as const);
+}
+
+test('layout: port classes tile each protocol, one whole-range class for a protocol no cell names', () => {
+  const pc = portClasses(ruleset([row(1, [tcp(80, 80), tcp(8000, 8999)])]));
+  assert.deepEqual(pc.TCP.map((s) => [s.first, s.last]), [[0, 79], [80, 80], [81, 7999], [8000, 8999], [9000, 65535]]);
+  assert.deepEqual(pc.UDP.map((s) => [s.first, s.last]), [[0, 65535]]);
+  assert.deepEqual(pc.SCTP.map((s) => [s.first, s.last]), [[0, 65535]]);
+  const all = PROTOCOLS.flatMap((p) => pc[p].map((s) => s.cls));
+  assert.equal(new Set(all).size, all.length, 'class numbers are distinct across protocols');
+  for (const c of all) assert.ok(c >= 1 && c < CLASS_LIMIT, `class ${c} fits 12 bits and is never 0 (0 = no port)`);
+  assert.deepEqual(segmentsWithin(pc, 'TCP', 80, 8999).map((s) => s.first), [80, 81, 8000]);
+  assert.throws(() => segmentsWithin(pc, 'TCP', 85, 8999), /do not tile/);
+});
+
+test('layout: property — the port-bit sets give back every port\'s class; each cell maps to the classes inside its range', () => {
+  const cellArb = fc.record({ protocol: fc.constantFrom(...PROTOCOLS), a: fc.integer({ min: 0, max: 65535 }), b: fc.integer({ min: 0, max: 65535 }) });
+  fc.assert(fc.property(fc.array(cellArb, { maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 20 }), (cells, ports) => {
+    const rs = ruleset([row(1, cells.map((c) => ({ remote: 2, protocol: c.protocol, fromPort: Math.min(c.a, c.b), toPort: Math.max(c.a, c.b), decision: ALLOW })))]);
+    const pc = portClasses(rs);
+    for (const p of PROTOCOLS) {
+      const runs = Array.from({ length: CLASS_BITS }, (_, b) => portBitRuns(pc, p, b));
+      for (const port of [...ports, 0, 65535]) {
+        const fromBits = runs.reduce((m, r, b) => (r.some(([f, l]) => f <= port && port <= l) ? m + 2 ** b : m), 0);
+        assert.equal(fromBits, classOfPort(pc, p, port), `${p}/${port}`);
+      }
+      for (const rs2 of runs) for (let i = 1; i < rs2.length; i++) assert.ok((rs2[i - 1]?.[1] ?? 0) + 1 < (rs2[i]?.[0] ?? 0), 'runs are disjoint and never adjacent (no interval merging needed)');
+    }
+    for (const c of rs.egress.rows[0]?.cells ?? []) {
+      const segs = segmentsWithin(pc, c.protocol, c.fromPort, c.toPort);
+      assert.equal(segs[0]?.first, c.fromPort);
+      assert.equal(segs[segs.length - 1]?.last, c.toPort);
+    }
+  }), { numRuns: 300 });
+});
+
+test('layout: property — large tables (bitmap of the port space) cut the same segments as a plain sort of every boundary', () => {
+  const cellArb = fc.record({ protocol: fc.constantFrom(...PROTOCOLS), a: fc.integer({ min: 0, max: 65535 }), len: fc.integer({ min: 0, max: 300 }) });
+  fc.assert(fc.property(fc.array(cellArb, { minLength: 1025, maxLength: 1400 }), (cells) => {
+    const rs = ruleset([row(1, cells.map((c) => ({ remote: 2, protocol: c.protocol, fromPort: c.a, toPort: Math.min(65535, c.a + c.len), decision: ALLOW })))]);
+    const pc = portClasses(rs);
+    for (const p of PROTOCOLS) {
+      const want = new Set([0]);
+      for (const c of rs.egress.rows[0]?.cells ?? []) {
+        if (c.protocol !== p) continue;
+        want.add(c.fromPort);
+        if (c.toPort < 65535) want.add(c.toPort + 1);
+      }
+      assert.deepEqual(pc[p].map((s) => s.first), [...want].sort((x, y) => x - y), p);
+    }
+  }), { numRuns: 20 });
+});
+
+// "Keep the numbering stable from one layout to the next": a segment that survives keeps
+// its class; a split keeps the class on the first piece, a merge the first piece's.
+test('layout: class numbers survive a new boundary; a split keeps the first piece\'s class, a merge the first piece\'s', () => {
+  const base = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443)])]));
+  const split = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443), tcp(8080, 8080)])]));
+  const [t0, t80, t81, t443, t444] = classesOf(base, 'TCP');
+  const after = new Map(classesOf(split, 'TCP').map(([f, l, c]) => [`${f}-${l}`, c]));
+  assert.equal(after.get(`${t0?.[0]}-${t0?.[1]}`), t0?.[2], 'untouched 0-79');
+  assert.equal(after.get(`${t80?.[0]}-${t80?.[1]}`), t80?.[2], 'untouched 80');
+  assert.equal(after.get(`${t81?.[0]}-${t81?.[1]}`), t81?.[2], 'untouched 81-442');
+  assert.equal(after.get(`${t443?.[0]}-${t443?.[1]}`), t443?.[2], 'untouched 443');
+  assert.equal(after.get('444-8079'), t444?.[2], 'the first piece of the split 444-65535 keeps its class');
+  assert.deepEqual(classesOf(split, 'UDP'), classesOf(base, 'UDP'), 'other protocols are untouched');
+  // Merge: 80 disappears, 0-79 and 81-442 join under 0-79's class.
+  const merged = portClasses(ruleset([row(1, [tcp(443, 443)])]));
+  assert.equal(merged.TCP[0]?.last, 442);
+  assert.equal(merged.TCP[0]?.cls, t0?.[2]);
+  assert.equal(merged.TCP[1]?.cls, t443?.[2]);
+});
+
+test('layout: property — most segments keep their class when one boundary is added', () => {
+  fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 65534 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 65534 }), (ports, extra) => {
+    const a = portClasses(ruleset([row(1, ports.map((p) => tcp(p, p)))]));
+    const b = portClasses(ruleset([row(1, [...ports, extra].map((p) => tcp(p, p)))]));
+    const before = new Map(a.TCP.map((s) => [`${s.first}-${s.last}`, s.cls]));
+    const survivors = b.TCP.filter((s) => before.has(`${s.first}-${s.last}`));
+    const kept = survivors.filter((s) => before.get(`${s.first}-${s.last}`) === s.cls);
+    // A survivor moves only when the new piece takes its probe slot (and what follows from it).
+    assert.ok(survivors.length - kept.length <= 2, `${survivors.length - kept.length} of ${survivors.length} surviving segments renumbered`);
+  }), { numRuns: 300 });
+});
+
+test('layout: a cell becomes one element per port class in its range for each local address; non-port cells use class 0', () => {
+  const r = row(1, [tcp(80, 80, 2, DROP), tcp(80, 81, 5)], [{ remote: 2, decision: ALLOW }]);
+  const rs = ruleset([row(1, [tcp(80, 80, 2, DROP), tcp(80, 81, 5)]), row(9, [tcp(81, 81)])]);
+  const pc = portClasses(rs);
+  const d = addressDecisions(r, '10.0.0.1', pc);
+  const cls = (port: number): number => classOfPort(pc, 'TCP', port);
+  const hex = (m: number): string => `0x${m.toString(16).padStart(8, '0')}`;
+  assert.deepEqual(d.cells, [
+    [`10.0.0.1 . ${hex(markOf(2, cls(80)))}`, 'goto drop_1'],
+    [`10.0.0.1 . ${hex(markOf(5, cls(80)))}`, 'return'],
+    [`10.0.0.1 . ${hex(markOf(5, cls(81)))}`, 'return'],
+    ['10.0.0.1 . 0x00000002', 'return'],
+  ]);
+  assert.equal(d.default, 'goto drop_1');
+  assert.equal(d.nonPortDefault, undefined, 'an allowing default is no element');
+});
+
+test('layout: property — elementCounts() equals the elements render writes', () => {
+  fc.assert(fc.property(clusterArb, policySetArb, (cl, ps) => {
+    const rs = plan(compile(cl, ps), { node: '', localPods: 'all' });
+    const els = elementsOf(rs);
+    assert.deepEqual(new Map([...els].map(([k, v]) => [k, v.size])), new Map(elementCounts(rs)));
+  }), { numRuns: 60 });
+});
+
+test('layout: an identity beyond 20 bits or more than 4095 port classes is a typed error naming the limit', () => {
+  const big = ruleset([row(1, [])], [1, IDENTITY_LIMIT]);
+  assert.throws(() => elementsOf(big), (e: unknown) => e instanceof LayoutLimitError && e.limit === 'identities' && e.value === IDENTITY_LIMIT && e.max === IDENTITY_LIMIT - 1);
+  assert.throws(() => markOf(IDENTITY_LIMIT, 1), LayoutLimitError);
+  assert.doesNotThrow(() => markOf(IDENTITY_LIMIT - 1, CLASS_LIMIT - 1));
+  // n single-port TCP cells cut TCP into 2n + 1 segments, + UDP + SCTP: 2n + 3 classes.
+  // 1..4095 holds 4095 of them (0 means "no port").
+  const many = (n: number): Ruleset => ruleset([row(1, Array.from({ length: n }, (_, i) => tcp(2 * i + 1, 2 * i + 1)))]);
+  const full = portClasses(many(2046));
+  assert.equal(new Set(PROTOCOLS.flatMap((p) => full[p].map((s) => s.cls))).size, 4095, 'every class number in use');
+  assert.throws(() => portClasses(many(2047)), (e: unknown) => e instanceof LayoutLimitError && e.limit === 'port classes' && e.value === 4097 && /12 port-class bits/.test(e.message));
+});
