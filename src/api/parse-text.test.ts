@@ -1,8 +1,12 @@
 // parseText: multi-document YAML, JSON, List flattening, syntax errors with line
-// numbers, binary input, empty input and scalar documents — never a throw.
+// numbers, binary input, empty input and scalar documents — never a throw; and the
+// same result as the `yaml` library reading everything (parseTextWithYaml).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseText } from './parse-text.ts';
+import fc from 'fast-check';
+import type { ToStringOptions } from 'yaml';
+import { stringify } from 'yaml';
+import { parseText, parseTextWithYaml } from './parse-text.ts';
 
 const nameOf = (o: unknown): unknown => (o as { metadata?: { name?: unknown } }).metadata?.name;
 
@@ -94,4 +98,95 @@ test('a byte-order mark is ignored', () => {
   const r = parseText('\uFEFFapiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n', 'bom.yaml');
   assert.deepEqual(r.problems, []);
   assert.equal(nameOf(r.documents[0]?.object), 'a');
+});
+
+// --- the fast reader behind parseText, against the `yaml` library (parseTextWithYaml) ---
+
+test('List items: a block List item the fast reader gives up on is read by yaml, with its lines; the rest stay fast', () => {
+  const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: &m {name: a}\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n';
+  const r = parseText(text, 'l.yaml');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.documents.map((d) => [d.line, d.itemPath, nameOf(d.object), d.lines?.get('metadata.name')]), [[4, 'items[0]', 'a', 6], [7, 'items[1]', 'b', 10]]);
+});
+
+test('an error inside one List item: the whole List is reported by yaml, as one document', () => {
+  const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Pod\n  kind: Service\n';
+  const r = parseText(text, 'l.yaml');
+  assert.deepEqual(r.documents, []);
+  assert.deepEqual(r.problems, parseTextWithYaml(text, 'l.yaml').problems);
+  assert.deepEqual(r.problems.map((p) => [p.line, p.message]), [[9, 'YAML syntax error: Map keys must be unique']]);
+});
+
+test('duplicate keys in JSON: the yaml error, at its line', () => {
+  const r = parseText('{\n  "kind": "Pod",\n  "kind": "Service"\n}\n', 'p.json');
+  assert.deepEqual(r.problems.map((p) => [p.line, p.message]), [[3, 'JSON syntax error: Map keys must be unique']]);
+});
+
+test('documents after a broken one keep their own lines', () => {
+  const text = 'a: [\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n';
+  const r = parseText(text, 'f.yaml');
+  assert.deepEqual(r.documents.map((d) => [d.index, d.line, d.lines?.get('metadata.name')]), [[1, 3, 6]]);
+  assert.ok(r.problems.length > 0 && r.problems.every((p) => p.line === 1 || p.line === 2), JSON.stringify(r.problems));
+});
+
+test('CRLF line ends: same values and lines as LF', () => {
+  const lf = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {x: "y"}\n';
+  const crlf = parseText(lf.replace(/\n/g, '\r\n'), 'f.yaml');
+  assert.deepEqual(crlf.documents.map((d) => [d.object, d.line, d.lines?.get('metadata.labels.x')]), [[{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labels: { x: 'y' } } }, 1, 5]]);
+});
+
+test('directives and ... end markers: the text is read whole by yaml', () => {
+  const text = '%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n...\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n';
+  const r = parseText(text, 'f.yaml');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.documents.map((d) => [d.index, d.line, nameOf(d.object)]), [[0, 3, 'a'], [1, 8, 'b']]);
+});
+
+/** Documents with their line maps spelled out, to compare two readings. */
+function view(r: ReturnType<typeof parseText>): unknown {
+  return { problems: r.problems, documents: r.documents.map((d) => ({ ...d, lines: [...(d.lines ?? new Map<string, number>())].sort() })) };
+}
+
+const word = fc.constantFrom('a', 'web', 'x:y', 'k8s.io/name', "it's", 'é', '1', 'true', 'a b', '#c', '- x', 'null', '::/0', ':8080', '?q', '', '"q"', '|', 'a\nb', '---');
+const str = fc.oneof(word, fc.array(word, { minLength: 2, maxLength: 10 }).map((w) => w.join(' ')), fc.string({ maxLength: 8 }));
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, str, fc.integer(), fc.boolean(), fc.constant(null), tie('list'), tie('map')),
+  list: fc.array(tie('value'), { maxLength: 3 }),
+  map: fc.dictionary(fc.oneof(word, fc.constantFrom('name', 'items', 'labels')), tie('value'), { maxKeys: 4 }),
+}));
+const object = fc.record({ apiVersion: fc.constantFrom('v1', 'networking.k8s.io/v1'), kind: fc.constantFrom('Pod', 'Namespace'), metadata: fc.record({ name: word, labels: fc.dictionary(word, word, { maxKeys: 3 }) }), spec: value });
+const doc = fc.oneof(object, object, fc.record({ apiVersion: fc.constant('v1'), kind: fc.constantFrom('List', 'PodList'), items: fc.array(fc.oneof(object, value), { maxLength: 3 }) }), value);
+const STYLES: ToStringOptions[] = [{}, { lineWidth: 20, minContentWidth: 0 }, { indentSeq: false }, { collectionStyle: 'flow' }, { defaultStringType: 'QUOTE_DOUBLE' }, { defaultStringType: 'BLOCK_LITERAL' }, { defaultStringType: 'BLOCK_FOLDED', lineWidth: 15, minContentWidth: 0 }];
+const rendered = fc.tuple(doc, fc.nat(STYLES.length)).map(([v, s]) => (s < STYLES.length ? stringify(v, STYLES[s]) : `${JSON.stringify(v, null, 2)}\n`));
+const file = fc.tuple(fc.constantFrom('', '---\n', '# head\n', '\n'), fc.array(fc.tuple(rendered, fc.constantFrom('---\n', '\n---\n', '--- # c\n', '# c\n---\n', '---\n---\n')), { minLength: 1, maxLength: 4 }))
+  .map(([head, docs]) => head + docs.map(([t, sep], i) => (i === 0 ? '' : sep) + t).join(''));
+const EDITS = [' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', ',', '|', '>', '\t', 'a', '&', '*', '!', '\\', '  ', '\n  ', '- ', '---\n', '...\n', '\r\n'];
+const mutated = fc.tuple(file, fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.constantFrom(...EDITS)), { minLength: 1, maxLength: 3 })).map(([text, edits]) => {
+  let s = text;
+  for (const [at, op, insert] of edits) {
+    const i = at % (s.length + 1);
+    s = op === 0 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + insert + s.slice(i);
+  }
+  return s;
+});
+const syntaxError = (r: ReturnType<typeof parseText>): boolean => r.problems.some((p) => / syntax error: /.test(p.message));
+
+test('property: on error-free files parseText gives exactly what yaml gives: documents, indexes, lines, line maps, problems', () => {
+  fc.assert(fc.property(file, (text) => {
+    const reference = parseTextWithYaml(text, 'f.yaml');
+    fc.pre(!syntaxError(reference)); // yaml writes a few root scalars it cannot read back (`|1-`)
+    assert.deepEqual(view(parseText(text, 'f.yaml')), view(reference));
+  }), { numRuns: 400 });
+});
+
+test('property: on mutated files, the same as yaml where neither finds a syntax error; a syntax error yaml finds, parseText finds', () => {
+  // Where there are syntax errors the two may differ, and parseText is the one that
+  // follows YAML: yaml pins an error at the start of a document on the document before
+  // it, and counts lines wrong after some errors; parseText reads each document apart.
+  fc.assert(fc.property(mutated, (text) => {
+    const fast = parseText(text, 'f.yaml');
+    const reference = parseTextWithYaml(text, 'f.yaml');
+    if (syntaxError(reference)) assert.ok(syntaxError(fast), JSON.stringify(text));
+    else if (!syntaxError(fast)) assert.deepEqual(view(fast), view(reference), JSON.stringify(text));
+  }), { numRuns: 1500 });
 });

@@ -65,3 +65,15 @@ test('empty directory: a warning', async () => {
     assert.deepEqual(r.problems.map((p) => p.severity), ['warning']);
   });
 });
+
+test('a file of 200k documents (more than push(...spread) can take) is read whole', async () => {
+  await withDir(async (dir) => {
+    const f = join(dir, 'big.json');
+    const items = Array.from({ length: 200_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `n${i}` } }));
+    await writeFile(f, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const r = await readInputs([f], Readable.from([]));
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.documents.length, 200_000);
+    assert.equal(names(r.documents.slice(-1))[0], 'n199999');
+  });
+});

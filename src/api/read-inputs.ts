@@ -38,8 +38,9 @@ export async function readInputs(paths: readonly string[], stdin: NodeJS.Readabl
   const problems: Problem[] = [];
   const add = (text: string, source: string): void => {
     const r = parseText(text, source);
-    documents.push(...r.documents);
-    problems.push(...r.problems);
+    // A loop, not push(...): spreading 150k documents overflows the call stack.
+    for (const d of r.documents) documents.push(d);
+    for (const p of r.problems) problems.push(p);
   };
   let stdinRead = false;
   for (const path of paths) {

@@ -9,7 +9,7 @@ export interface SourceDocument {
   readonly line?: number;
   /** `items[2]` when this document is an item of a List, for messages. */
   readonly itemPath?: string;
-  /** Line of each field path inside `object` (paths as in problems), for precise messages. */
+  /** Line of each field path inside `object` (paths as in problems), for precise messages; parseText fills it on first use. */
   readonly lines?: ReadonlyMap<string, number>;
   readonly object: unknown;
 }
