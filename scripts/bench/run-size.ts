@@ -154,7 +154,7 @@ function measureYaml(documents: readonly SourceDocument[], sizeName: string, log
   }
   return phase('parseText (YAML)', parsed, {
     ops: documents.length, opUnit: 'doc', perOpUs: (parsed.ms * 1000) / documents.length,
-    note: `${megabytes.toFixed(1)} MB of YAML (line maps included); Δheap is 0 because the parsed documents are dropped, buildSnapshot starts from the generated objects`,
+    note: `${megabytes.toFixed(1)} MB of YAML (line maps are built on first use, for problems only); Δheap is 0 because the parsed documents are dropped, buildSnapshot starts from the generated objects`,
   });
 }
 
