@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { plan } from '../src/dataplane/plan.ts';
+import { createPlanner, plan } from '../src/dataplane/plan.ts';
 import { renderRuleset } from '../src/dataplane/render.ts';
 import type { Ruleset } from '../src/dataplane/ruleset.ts';
 import { labSupport, listNetns } from '../src/lab/netns.ts';
@@ -177,7 +177,11 @@ try {
     const via = o.via === 'agent' ? 'direct (the agent path is not wired in this benchmark yet)' : 'direct';
     if (o.via === 'agent') results.notes.push('--via agent: not wired; measured plan→delta→apply directly');
     log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s), ${via}...`);
-    const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: big0 };
+    // A running agent holds its last compile and planner: plan once more here (untimed,
+    // same numbering, so the same table as the one loaded) to have the planner's state.
+    const planner = createPlanner(big0.numbering);
+    const applied = planner.plan(bigModel.compiled, { node: n0.name });
+    const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied, compiled: bigModel.compiled, planner };
     const r = await runLatencyPart(b, start, o.changes, o.latencyBudget, log);
     latencyEnd = r.state;
     results.latency = { timings: r.timings, stoppedByBudget: r.stoppedByBudget, trafficMismatches: r.trafficMismatches };
@@ -195,7 +199,8 @@ try {
         // The big cluster: its table is already planned (and loaded, by an earlier part).
         // A running agent holds its last compile and plan in memory: re-plan here once
         // (untimed, same numbering, so the same table) to have the plan's caches too.
-        start = latencyEnd ?? { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: plan(bigModel.compiled, { node: n0.name }, big0), compiled: bigModel.compiled };
+        const planner = createPlanner(big0.numbering);
+        start = latencyEnd ?? { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: planner.plan(bigModel.compiled, { node: n0.name }), compiled: bigModel.compiled, planner };
         initialPlanMs = bigPlans.find((p) => p.node === n0.name)?.planMs ?? Number.NaN;
         initialLoadMs = await loadTable(netns0, renderRuleset(start.applied));
         policies = bigModel.cluster.policies;
@@ -204,10 +209,11 @@ try {
         log(`pod: building the ${size}-pod cluster (${spec.policies} policies)...`);
         const m = buildModel(spec, b.nodes, b.endpoints);
         const t0 = performance.now();
-        const r0 = plan(m.compiled, { node: n0.name });
+        const planner = createPlanner();
+        const r0 = planner.plan(m.compiled, { node: n0.name });
         initialPlanMs = performance.now() - t0;
         initialLoadMs = await loadTable(netns0, renderRuleset(r0));
-        start = { node: n0.name, netns: netns0, cluster: m.snapshot.cluster, policies: m.snapshot.policies, applied: r0, compiled: m.compiled };
+        start = { node: n0.name, netns: netns0, cluster: m.snapshot.cluster, policies: m.snapshot.policies, applied: r0, compiled: m.compiled, planner };
         policies = m.cluster.policies;
       }
       log(`pod: ${size} pods: up to ${o.podChanges} one-pod changes (budget ${o.podBudget} s; initial plan ${fmtMs(initialPlanMs)})...`);

@@ -6,7 +6,7 @@ import { buildSnapshot } from '../src/api/snapshot.ts';
 import { compile } from '../src/engine/compile.ts';
 import { recompile } from '../src/engine/recompile.ts';
 import type { Cluster, Pod } from '../src/model/cluster.ts';
-import { plan } from '../src/dataplane/plan.ts';
+import { createPlanner, plan } from '../src/dataplane/plan.ts';
 import type { Ruleset } from '../src/dataplane/ruleset.ts';
 import { generateCluster } from './bench/generate-cluster.ts';
 import type { ClusterShape } from './bench/generate-cluster.ts';
@@ -56,7 +56,8 @@ for (const name of names.length > 0 ? names : ['1k', '10k']) {
   const { cluster, policies } = buildSnapshot(generateCluster(shape).documents);
   const node = busiestNode(cluster);
   const [compiled, compileMs] = time(() => compile(cluster, policies));
-  const [first, fullMs] = time(() => plan(compiled, { node }));
+  const planner = createPlanner();
+  const [first, fullMs] = time(() => planner.plan(compiled, { node }));
   const full: number[] = [fullMs];
   for (let r = 1; r < Math.min(reps, 3); r++) {
     const fresh = compile(cluster, policies);
@@ -78,7 +79,7 @@ for (const name of names.length > 0 ? names : ['1k', '10k']) {
     const [c, incMs] = time(() => recompile(prevCompiled, cl, policies, new Set([key])));
     incCompile.push(incMs);
     prevCompiled = c;
-    const [next, ms] = time(() => plan(c, { node }, prev));
+    const [next, ms] = time(() => planner.plan(c, { node }));
     one.push(ms);
     prev = next;
   }

@@ -1,16 +1,15 @@
 // The whole path of one change, timed phase by phase, as the agent runs it: convert the
 // changed object (buildSnapshot of that one document), splice it into the model (other
-// pods and the policy side stay the same objects), compile — incrementally with
-// recompile() when only pods changed, as the agent's pod-only path does — plan the
-// node's table with the previous Ruleset (its numbering and its cached rows), delta
-// against the applied table, and apply the transaction with nft in the node's
-// namespace. A delta the kernel refuses falls back to a full replace (counted, as the
+// pods and policies stay the same objects), compile — incrementally with recompile(), as
+// the agent does — plan the node's table with the planner that planned the applied one
+// (it follows the change from its last plan), delta against the applied table, and apply
+// the transaction with nft in the node's namespace. A delta the kernel refuses falls back to a full replace (counted, as the
 // agent would do).
 import { buildSnapshot } from '../../src/api/snapshot.ts';
 import type { SourceDocument } from '../../src/api/source-document.ts';
 import { runNft, NftError } from '../../src/dataplane/applier.ts';
 import { delta } from '../../src/dataplane/delta.ts';
-import { plan } from '../../src/dataplane/plan.ts';
+import type { Planner } from '../../src/dataplane/plan.ts';
 import { renderRuleset } from '../../src/dataplane/render.ts';
 import type { Ruleset } from '../../src/dataplane/ruleset.ts';
 import { compile } from '../../src/engine/compile.ts';
@@ -30,8 +29,10 @@ export interface PathState {
   readonly policies: PolicySet;
   /** What the kernel holds. */
   readonly applied: Ruleset;
-  /** The compile of `cluster` and `policies`, when kept (pod-only changes recompile from it). */
+  /** The compile of `cluster` and `policies`, when kept (changes recompile from it). */
   readonly compiled?: CompiledCluster;
+  /** The planner whose last plan is `applied` (it follows changes from there). */
+  readonly planner: Planner;
 }
 
 export interface ChangeTiming {
@@ -93,9 +94,9 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
     policies = { ...policies, policies: policies.policies.filter((p) => p.id !== change.id) };
   }
   const convert = lap();
-  const compiled = s.compiled !== undefined && policies === s.policies ? recompile(s.compiled, cluster, policies, changedPods) : compile(cluster, policies);
+  const compiled = s.compiled !== undefined ? recompile(s.compiled, cluster, policies, changedPods) : compile(cluster, policies);
   const compileMs = lap();
-  const next = plan(compiled, { node: s.node }, s.applied);
+  const next = s.planner.plan(compiled, { node: s.node });
   const planMs = lap();
   const d = delta(s.applied, next);
   const deltaMs = lap();

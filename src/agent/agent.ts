@@ -3,9 +3,10 @@
 //
 // - Bursts of events are coalesced: an event marks the state dirty and arms one short
 //   debounce timer; one reconcile runs at a time and picks up everything that arrived.
-// - Conversion is cached per object version (conversion-cache.ts); compile and plan run
-//   on the whole snapshot, plan with the previous plan (its numbering, so that surviving
-//   classes keep their numbers and the delta stays small, and its cached rows and classes).
+// - Conversion is cached per object version (conversion-cache.ts); the snapshot is
+//   recompiled from the last compile (recompile.ts: incremental when only pods and
+//   policies changed) and planned by the agent's planner (plan.ts), which follows the
+//   changes: surviving classes keep their numbers, untouched rows stay as they were.
 // - The table changes only by single nft transactions. The delta against the last
 //   APPLIED ruleset is one transaction however large (delta() cuts long element lists
 //   into several commands of the same file, so there is no intermediate state to be
@@ -22,9 +23,10 @@
 import type { HandlerTable } from '../api/handlers.ts';
 import { DEFAULT_HANDLERS } from '../api/handlers.ts';
 import { delta, DEFAULT_CHUNK } from '../dataplane/delta.ts';
-import { EMPTY_NUMBERING, plan } from '../dataplane/plan.ts';
+import { createPlanner } from '../dataplane/plan.ts';
+import type { Planner } from '../dataplane/plan.ts';
 import { renderRuleset } from '../dataplane/render.ts';
-import type { Numbering, Ruleset } from '../dataplane/ruleset.ts';
+import type { Ruleset } from '../dataplane/ruleset.ts';
 import { analyze } from '../engine/analyze.ts';
 import { compile } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
@@ -121,9 +123,8 @@ class NodeAgent implements Agent {
   #running: Promise<void> | undefined;
   #timer: { handle: unknown; kind: 'debounce' | 'retry' } | undefined;
   #applied: Ruleset | undefined;
-  #numbering: Numbering = EMPTY_NUMBERING;
-  /** The last applied plan: passed to plan() so that unchanged decision rows are reused. */
-  #planned: Ruleset | undefined;
+  /** Remembers the last plan (numbering, classes, rows) and follows changes from there. */
+  readonly #planner: Planner = createPlanner();
   #everApplied = false;
   #consecutiveErrors = 0;
   #reconciles = 0;
@@ -268,11 +269,12 @@ class NodeAgent implements Agent {
       } else {
         const objects = this.#cache.objects();
         const build = buildModel(objects, this.#handlers, this.#conversions);
-        compiled = compile(build.snapshot.cluster, build.snapshot.policies);
+        const { cluster, policies } = build.snapshot;
+        compiled = model === undefined ? compile(cluster, policies) : recompile(model.compiled, cluster, policies);
         reports = enforcementReports(build, build.snapshot.policies, analyze(compiled));
         this.#model = { base: patchBase(build.snapshot, objects), compiled, reports };
       }
-      next = plan(compiled, { node: this.#o.node }, this.#planned ?? this.#numbering);
+      next = this.#planner.plan(compiled, { node: this.#o.node });
       policyCount = compiled.policies.policies.length;
     } catch (err) {
       this.#model = undefined;
@@ -283,17 +285,23 @@ class NodeAgent implements Agent {
     let text: string;
     let changes = Number.NaN;
     const old = this.#applied;
-    if (old === undefined) {
-      text = renderRuleset(next);
-    } else {
-      const d = delta(old, next, this.#o.chunk ?? DEFAULT_CHUNK);
-      if (d.full || d.changes > (this.#o.fullReplaceAbove ?? 50_000)) {
-        text = d.full ? d.text : renderRuleset(next);
+    try {
+      if (old === undefined) {
+        text = renderRuleset(next);
       } else {
-        mode = d.text === '' ? 'none' : 'delta';
-        text = d.text;
-        changes = d.changes;
+        const d = delta(old, next, this.#o.chunk ?? DEFAULT_CHUNK);
+        if (d.full || d.changes > (this.#o.fullReplaceAbove ?? 50_000)) {
+          text = d.full ? d.text : renderRuleset(next);
+        } else {
+          mode = d.text === '' ? 'none' : 'delta';
+          text = d.text;
+          changes = d.changes;
+        }
       }
+    } catch (err) {
+      // A table the conntrack mark cannot encode (LayoutLimitError): keep the applied table, say why.
+      this.#model = undefined;
+      return this.#failed(started, 'none', err, 'could not lay out the ruleset');
     }
     const t0 = clock.now();
     if (mode !== 'none') {
@@ -311,8 +319,6 @@ class NodeAgent implements Agent {
     }
     const done = clock.now();
     this.#applied = next;
-    this.#numbering = next.numbering;
-    this.#planned = next;
     this.#everApplied = true;
     this.#consecutiveErrors = 0;
     this.#lastApply = { at: done, mode, changes, durationMs: done - t0, ok: true };

@@ -10,6 +10,13 @@
 // pass leaves the tier); a tier whose isolating policies matched nothing denies the rest.
 // The walk reproduces judgeSide() in engine/evaluate.ts, including which policy a drop is
 // attributed to; plan.test.ts checks the result against evaluate() on random clusters.
+//
+// A remote's cells depend on the local and that remote alone (extra port cuts from other
+// remotes' named ports only split runs that merge again), and the default is the most
+// common decision by run counts with an order-free tie-break (allow, then the dropping
+// policy's id). So a row can be patched when remote classes come and go: columnRuns()
+// walks the same rules over just those remotes (a small RemoteSpace), and plan.ts adds or
+// subtracts their runs and cells; fullRow() is the walk over every remote.
 import type { Compiled } from '../engine/compile.ts';
 import type { Pod } from '../model/cluster.ts';
 import type { IpFamily } from '../model/ip.ts';
@@ -20,7 +27,6 @@ import type { PortMatch } from '../model/port-match.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
 import type { Rule } from '../model/rule.ts';
-import type { Identities } from './identities.ts';
 import { ruleMatchesNonPort } from './non-port.ts';
 import { ALLOW } from './ruleset.ts';
 import type { Decision, DecisionCell, DecisionRow, DirectionTable, NonPortCell } from './ruleset.ts';
@@ -38,67 +44,71 @@ interface DropRef {
   readonly label: string;
 }
 
+/** A remote identity as the walk sees it. */
+export interface Column {
+  readonly id: number;
+  readonly family: IpFamily;
+  /** Ids of the peers its addresses match (keys: RemoteSpace's `peerIds`). */
+  readonly membership: readonly number[];
+  /** A pod of the class (its named ports are the class's); undefined for nodes and regions. */
+  readonly pod: Pod | undefined;
+}
+
+/** The local side of a row: an identity and one of its pods (selection and named ports are the class's). */
+export interface LocalSide {
+  readonly id: number;
+  readonly family: IpFamily;
+  readonly slot: number;
+  readonly pod: Pod;
+}
+
 /**
- * Identities laid out for bitset walks: dense positions in ascending identity order,
- * per-peer remote bitsets, and named ports per remote. Built once per plan, shared by
- * both directions and every local identity.
+ * Remote identities laid out for bitset walks: dense positions in ascending identity
+ * order, per-peer remote bitsets, and named ports per remote. plan.ts builds one over
+ * every identity for full rows, and small ones over the identities that came or went.
  */
 export class RemoteSpace {
   readonly ids: readonly number[];
   readonly words: number;
   readonly position: ReadonlyMap<number, number>;
   readonly familyMask: ReadonlyMap<IpFamily, Uint32Array>;
-  /** Pod of each position's representative, or undefined for non-pod identities. */
+  /** Pod of each position's class, or undefined for non-pod identities. */
   readonly repPod: ReadonlyArray<Pod | undefined>;
+  readonly all: Uint32Array;
   private readonly c: Compiled;
-  private readonly identities: Identities;
-  private readonly peerIndex: ReadonlyMap<string, number>;
-  /** Positions of the identities each peer matches; built on first use (a fully reused plan never needs it). */
-  private byPeerLists: ReadonlyArray<readonly number[]> | undefined;
-  /** Identities all of whose addresses belong to one pod, by pod index. */
-  private readonly soloByPod: ReadonlyMap<number, readonly number[]>;
-  /** Region identities without a free address: every address of theirs is a pod's or a node's. */
-  private readonly unreachable: readonly number[];
+  private readonly columns: readonly Column[];
+  private readonly peerIds: ReadonlyMap<string, number>;
+  /** Positions of the identities each peer matches; built on first use. */
+  private byPeerLists: ReadonlyMap<number, readonly number[]> | undefined;
   private readonly peerBitsCache = new Map<number, Uint32Array>();
-  private readonly ruleBitsCache = new Map<Rule, Uint32Array | true>();
+  private readonly ruleBitsCache = new WeakMap<Rule, Uint32Array | true>();
   private readonly namedCache = new Map<string, Uint32Array>();
   private readonly namedPortsCache = new Map<string, readonly number[]>();
-  readonly all: Uint32Array;
 
-  constructor(c: Compiled, identities: Identities) {
+  constructor(c: Compiled, columns: readonly Column[], peerIds: ReadonlyMap<string, number>) {
     this.c = c;
-    this.identities = identities;
-    this.ids = [...identities.family.keys()].sort((a, b) => a - b);
+    this.peerIds = peerIds;
+    this.columns = [...columns].sort((a, b) => a.id - b.id);
+    this.ids = this.columns.map((col) => col.id);
     this.words = Math.ceil(this.ids.length / 32);
     this.position = new Map(this.ids.map((id, k) => [id, k]));
     const masks = new Map<IpFamily, Uint32Array>([[4, new Uint32Array(this.words)], [6, new Uint32Array(this.words)]]);
-    this.ids.forEach((id, k) => setBit(masks.get(identities.family.get(id) ?? 4) ?? new Uint32Array(0), k));
+    this.columns.forEach((col, k) => setBit(masks.get(col.family) ?? new Uint32Array(0), k));
     this.familyMask = masks;
     this.all = new Uint32Array(this.words);
     for (const m of masks.values()) for (let w = 0; w < this.words; w++) this.all[w] = (this.all[w] ?? 0) | (m[w] ?? 0);
-    this.repPod = this.ids.map((id) => {
-      const rep = identities.reps.get(id)?.[0];
-      return rep === undefined || rep.podIndex < 0 ? undefined : c.pods[rep.podIndex];
-    });
-    this.peerIndex = new Map(identities.peers.map(([key], k) => [key, k]));
-    const solo = new Map<number, number[]>();
-    for (const id of this.ids) {
-      const reps = identities.reps.get(id) ?? [];
-      const pod = reps[0]?.podIndex ?? -1;
-      if (reps.length !== 1 || pod < 0) continue;
-      let l = solo.get(pod);
-      if (l === undefined) solo.set(pod, (l = []));
-      l.push(id);
-    }
-    this.soloByPod = solo;
-    this.unreachable = this.ids.filter((id) => (identities.reps.get(id) ?? []).length === 0);
+    this.repPod = this.columns.map((col) => col.pod);
   }
 
-  private byPeer(): ReadonlyArray<readonly number[]> {
+  private byPeer(): ReadonlyMap<number, readonly number[]> {
     if (this.byPeerLists === undefined) {
-      const byPeer: number[][] = this.identities.peers.map(() => []);
-      this.ids.forEach((id, pos) => {
-        for (const k of this.identities.members.get(id) ?? []) byPeer[k]?.push(pos);
+      const byPeer = new Map<number, number[]>();
+      this.columns.forEach((col, pos) => {
+        for (const k of col.membership) {
+          let l = byPeer.get(k);
+          if (l === undefined) byPeer.set(k, (l = []));
+          l.push(pos);
+        }
       });
       this.byPeerLists = byPeer;
     }
@@ -122,12 +132,12 @@ export class RemoteSpace {
   }
 
   private peerBits(peer: Peer): Uint32Array {
-    const k = this.peerIndex.get(this.c.peers.get(peer)?.key ?? '');
+    const k = this.peerIds.get(this.c.peers.get(peer)?.key ?? '');
     if (k === undefined) return new Uint32Array(this.words); // FQDN peers match no address
     let bits = this.peerBitsCache.get(k);
     if (bits === undefined) {
       bits = new Uint32Array(this.words);
-      for (const pos of this.byPeer()[k] ?? []) setBit(bits, pos);
+      for (const pos of this.byPeer().get(k) ?? []) setBit(bits, pos);
       this.peerBitsCache.set(k, bits);
     }
     return bits;
@@ -159,32 +169,19 @@ export class RemoteSpace {
     }
     return ports;
   }
-
-  /**
-   * Remote identities left out of a local identity's row, ascending: those made only of
-   * the local's representative pod (loopback never reaches the node), and regions no
-   * packet can carry (no address of theirs is outside pods and nodes).
-   */
-  excludedFor(local: number): readonly number[] {
-    const repL = this.identities.reps.get(local)?.[0];
-    const fam = this.identities.family.get(local);
-    const solo = repL === undefined || repL.podIndex < 0 ? [] : (this.soloByPod.get(repL.podIndex) ?? []);
-    return [...solo, ...this.unreachable].filter((id) => this.identities.family.get(id) === fam).sort((a, b) => a - b);
-  }
 }
 
-/**
- * The decisions of one local identity in one direction, as cells in (remote, protocol,
- * port) order; `dropTarget` is called in that order, so new drop chains are numbered
- * the same way evaluate() per cell would have numbered them.
- */
-export function decisionRow(c: Compiled, space: RemoteSpace, ids: Identities, local: number, direction: Direction, dropTarget: DropTargetOf): DecisionRow | undefined {
-  const repL = ids.reps.get(local)?.[0];
-  if (repL === undefined || repL.podIndex < 0) return undefined;
-  const selection = c.selectionOf(repL.podIndex, direction);
-  if (selection.length === 0) return { local, default: ALLOW, cells: [], nonPortDefault: ALLOW, nonPortCells: [] };
-  const localPod = c.pods[repL.podIndex];
-  const famMask = space.familyMask.get(ids.family.get(local) ?? 4) ?? new Uint32Array(space.words);
+/** The walk of one row over a space: per remote position, codes (0 allow, k: dropped by drops[k-1]). */
+interface RowWalk {
+  readonly drops: readonly DropRef[];
+  readonly nonPort: Int32Array;
+  readonly segs: ReadonlyArray<{ readonly protocol: Protocol; readonly starts: readonly number[]; readonly decisions: readonly Int32Array[] }>;
+  /** Remotes some rule claimed: all the others share one decision everywhere. */
+  readonly touched: Uint32Array;
+}
+
+function walkRow(c: Compiled, space: RemoteSpace, local: LocalSide, direction: Direction, selection: readonly number[]): RowWalk {
+  const famMask = space.familyMask.get(local.family) ?? new Uint32Array(space.words);
   const rules = selection.flatMap((pi) => c.enforced[pi]?.[direction]?.rules ?? []);
   const drops: DropRef[] = [];
   const dropCodes = new Map<string, number>();
@@ -198,97 +195,28 @@ export function decisionRow(c: Compiled, space: RemoteSpace, ids: Identities, lo
     return k;
   };
   const walker = new Walk(c, space, selection, direction, famMask, code);
-
   const nonPort = walker.run(ruleMatchesNonPort);
-  const segments = new Map<Protocol, { starts: number[]; decisions: Int32Array[] }>();
-  for (const protocol of PROTOCOLS) {
-    const starts = portStarts(rules, protocol, direction === 'ingress' ? localPod : undefined, space);
-    const decisions = starts.map((port) => walker.run((rule) => rulePorts(rule, protocol, port, direction === 'ingress' ? localPod : undefined, space)));
-    segments.set(protocol, { starts, decisions });
-  }
-
-  // Remote positions of the row, ascending (positions follow identity numbers).
-  const remotes: number[] = [];
-  const skip = new Set(space.excludedFor(local).map((id) => space.position.get(id) ?? -1));
-  for (let w = 0; w < space.words; w++) forBits(famMask[w] ?? 0, w, (pos) => { if (!skip.has(pos)) remotes.push(pos); });
-  const segs = PROTOCOLS.map((protocol) => ({ protocol, ...(segments.get(protocol) ?? { starts: [], decisions: [] }) }));
-
-  // Pass 1: count runs per decision (the default is the most common), and note the order
-  // in which decisions first appear, which is the order a per-cell walk allocates drop chains.
-  const portCount = new Map<number, number>([[0, 0]]);
-  const nonPortCount = new Map<number, number>([[0, 0]]);
-  const firstSeen = new Set<number>();
-  // A remote no rule ever claimed is decided by the tier defaults alone: the same decision
-  // for every protocol, port and non-port packet, so after the first one it is counted in bulk.
-  const touched = walker.touched;
-  const isTouched = (pos: number): boolean => (((touched[pos >>> 5] ?? 0) >>> (pos & 31)) & 1) === 1;
-  let untouchedSeen = false;
-  for (const pos of remotes) {
-    if (!isTouched(pos)) {
-      if (untouchedSeen) {
-        const k = nonPort[pos] ?? 0;
-        nonPortCount.set(k, (nonPortCount.get(k) ?? 0) + 1);
-        portCount.set(k, (portCount.get(k) ?? 0) + segs.length);
-        continue;
-      }
-      untouchedSeen = true;
-    }
-    const np = nonPort[pos] ?? 0;
-    firstSeen.add(np);
-    nonPortCount.set(np, (nonPortCount.get(np) ?? 0) + 1);
-    for (const seg of segs) {
-      let open = -1;
-      for (const d of seg.decisions) {
-        const k = d[pos] ?? 0;
-        if (k === open) continue;
-        firstSeen.add(k);
-        portCount.set(k, (portCount.get(k) ?? 0) + 1);
-        open = k;
-      }
-    }
-  }
-  const decisions = new Map<number, Decision>([[0, ALLOW]]);
-  for (const k of firstSeen) {
-    const d = drops[k - 1];
-    if (k !== 0 && d !== undefined) decisions.set(k, { kind: 'drop', target: dropTarget(d.key, d.label) });
-  }
-  const decisionOf = (k: number): Decision => decisions.get(k) ?? ALLOW;
-  const bestPort = mostCommonCode(portCount);
-  const bestNonPort = mostCommonCode(nonPortCount);
-
-  // Pass 2: only the cells that differ from the defaults.
-  const cells: DecisionCell[] = [];
-  const nonPortCells: NonPortCell[] = [];
-  for (const pos of remotes) {
-    const remote = space.ids[pos] ?? 0;
-    const np = nonPort[pos] ?? 0;
-    if (np !== bestNonPort) nonPortCells.push({ local, remote, decision: decisionOf(np) });
-    if (!isTouched(pos)) {
-      if (np !== bestPort) for (const seg of segs) cells.push({ local, remote, protocol: seg.protocol, fromPort: 0, toPort: PORT_END - 1, decision: decisionOf(np) });
-      continue;
-    }
-    for (const seg of segs) {
-      let open = -1;
-      let from = 0;
-      seg.starts.forEach((start, s) => {
-        const k = seg.decisions[s]?.[pos] ?? 0;
-        if (k === open) return;
-        if (open >= 0 && open !== bestPort) cells.push({ local, remote, protocol: seg.protocol, fromPort: from, toPort: start - 1, decision: decisionOf(open) });
-        open = k;
-        from = start;
-      });
-      if (open >= 0 && open !== bestPort) cells.push({ local, remote, protocol: seg.protocol, fromPort: from, toPort: PORT_END - 1, decision: decisionOf(open) });
-    }
-  }
-  return { local, default: decisionOf(bestPort), cells, nonPortDefault: decisionOf(bestNonPort), nonPortCells };
+  const dst = direction === 'ingress' ? local.pod : undefined;
+  const segs = PROTOCOLS.map((protocol) => {
+    const starts = portStarts(rules, protocol, dst, space);
+    const decisions = starts.map((port) => walker.run((rule) => rulePorts(rule, protocol, port, dst, space)));
+    return { protocol, starts, decisions };
+  });
+  return { drops, nonPort, segs, touched: walker.touched };
 }
 
-/** The decision of most cells: allow on ties, then the one seen first (Map order: allow is inserted first). */
-function mostCommonCode(counts: ReadonlyMap<number, number>): number {
-  let best = 0;
-  let n = -1;
+/** Run and remote counts per decision key ('' allow, else the dropping policy's id). */
+export interface RowCounts {
+  readonly port: Map<string, number>;
+  readonly nonPort: Map<string, number>;
+}
+
+/** The decision of most cells: allow on ties, then the smallest policy id — independent of numbering and order. */
+export function bestKey(counts: ReadonlyMap<string, number>): string {
+  let best = '';
+  let n = counts.get('') ?? 0;
   for (const [k, count] of counts) {
-    if (count > n) {
+    if (count > n || (count === n && k !== '' && best !== '' && k < best)) {
       best = k;
       n = count;
     }
@@ -296,19 +224,138 @@ function mostCommonCode(counts: ReadonlyMap<number, number>): number {
   return best;
 }
 
-/** The table of one direction from the rows of its local identities, in ascending order. */
+/** A full row: what the local identity decides for every remote of its family but `excluded`. */
+export function fullRow(c: Compiled, space: RemoteSpace, local: LocalSide, direction: Direction, excluded: ReadonlySet<number>, dropTarget: DropTargetOf): { row: DecisionRow; counts: RowCounts; keys: ReadonlySet<string> } {
+  const selection = c.selectionOf(local.slot, direction);
+  const counts: RowCounts = { port: new Map(), nonPort: new Map() };
+  if (selection.length === 0) return { row: { local: local.id, default: ALLOW, cells: [], nonPortDefault: ALLOW, nonPortCells: [] }, counts, keys: new Set() };
+  const w = walkRow(c, space, local, direction, selection);
+  const famMask = space.familyMask.get(local.family) ?? new Uint32Array(space.words);
+  const keyOf = (k: number): string => (k === 0 ? '' : (w.drops[k - 1]?.key ?? ''));
+  const remotes: number[] = [];
+  for (let wd = 0; wd < space.words; wd++) forBits(famMask[wd] ?? 0, wd, (pos) => { if (!excluded.has(space.ids[pos] ?? 0)) remotes.push(pos); });
+  const isTouched = (pos: number): boolean => (((w.touched[pos >>> 5] ?? 0) >>> (pos & 31)) & 1) === 1;
+  const portCodes = new Map<number, number>();
+  const nonPortCodes = new Map<number, number>();
+  const bump = (m: Map<number, number>, k: number, by: number): void => {
+    m.set(k, (m.get(k) ?? 0) + by);
+  };
+  for (const pos of remotes) {
+    const np = w.nonPort[pos] ?? 0;
+    bump(nonPortCodes, np, 1);
+    // A remote no rule ever claimed is decided by the tier defaults alone: one run per protocol.
+    if (!isTouched(pos)) {
+      bump(portCodes, np, w.segs.length);
+      continue;
+    }
+    for (const seg of w.segs) {
+      let open = -1;
+      for (const d of seg.decisions) {
+        const k = d[pos] ?? 0;
+        if (k === open) continue;
+        bump(portCodes, k, 1);
+        open = k;
+      }
+    }
+  }
+  for (const [k, n] of portCodes) counts.port.set(keyOf(k), n);
+  for (const [k, n] of nonPortCodes) counts.nonPort.set(keyOf(k), n);
+  const bestPort = bestKey(counts.port);
+  const bestNonPort = bestKey(counts.nonPort);
+  const decisions = new Map<string, Decision>([['', ALLOW]]);
+  const labels = new Map(w.drops.map((d) => [d.key, d.label]));
+  const decisionOf = (key: string): Decision => {
+    let d = decisions.get(key);
+    if (d === undefined) decisions.set(key, (d = { kind: 'drop', target: dropTarget(key, labels.get(key) ?? key) }));
+    return d;
+  };
+  const def = decisionOf(bestPort);
+  const nonPortDef = decisionOf(bestNonPort);
+  const cells: DecisionCell[] = [];
+  const nonPortCells: NonPortCell[] = [];
+  for (const pos of remotes) {
+    const remote = space.ids[pos] ?? 0;
+    const np = keyOf(w.nonPort[pos] ?? 0);
+    if (np !== bestNonPort) nonPortCells.push({ local: local.id, remote, decision: decisionOf(np) });
+    if (!isTouched(pos)) {
+      if (np !== bestPort) for (const seg of w.segs) cells.push({ local: local.id, remote, protocol: seg.protocol, fromPort: 0, toPort: PORT_END - 1, decision: decisionOf(np) });
+      continue;
+    }
+    for (const seg of w.segs) {
+      for (const run of runsOf(seg, pos)) {
+        const key = keyOf(run.code);
+        if (key !== bestPort) cells.push({ local: local.id, remote, protocol: seg.protocol, fromPort: run.from, toPort: run.to, decision: decisionOf(key) });
+      }
+    }
+  }
+  const keys = new Set([...decisions.keys()].filter((k) => k !== ''));
+  return { row: { local: local.id, default: def, cells, nonPortDefault: nonPortDef, nonPortCells }, counts, keys };
+}
+
+/** One remote's decisions in a row: without ports, and the maximal port runs per protocol. */
+export interface ColumnRuns {
+  readonly remote: number;
+  readonly nonPort: string;
+  readonly runs: ReadonlyArray<{ readonly protocol: Protocol; readonly from: number; readonly to: number; readonly key: string }>;
+}
+
+/** What the local identity decides for each remote of a (small) space, with the labels of the dropping policies. */
+export function columnRuns(c: Compiled, space: RemoteSpace, local: LocalSide, direction: Direction): { columns: ColumnRuns[]; labels: ReadonlyMap<string, string> } {
+  const selection = c.selectionOf(local.slot, direction);
+  const famMask = space.familyMask.get(local.family) ?? new Uint32Array(space.words);
+  const positions: number[] = [];
+  for (let wd = 0; wd < space.words; wd++) forBits(famMask[wd] ?? 0, wd, (pos) => positions.push(pos));
+  if (selection.length === 0) {
+    const all = PROTOCOLS.map((protocol) => ({ protocol, from: 0, to: PORT_END - 1, key: '' }));
+    return { columns: positions.map((pos) => ({ remote: space.ids[pos] ?? 0, nonPort: '', runs: all })), labels: new Map() };
+  }
+  const w = walkRow(c, space, local, direction, selection);
+  const keyOf = (k: number): string => (k === 0 ? '' : (w.drops[k - 1]?.key ?? ''));
+  const columns = positions.map((pos): ColumnRuns => ({
+    remote: space.ids[pos] ?? 0,
+    nonPort: keyOf(w.nonPort[pos] ?? 0),
+    runs: w.segs.flatMap((seg) => runsOf(seg, pos).map((r) => ({ protocol: seg.protocol, from: r.from, to: r.to, key: keyOf(r.code) }))),
+  }));
+  return { columns, labels: new Map(w.drops.map((d) => [d.key, d.label])) };
+}
+
+/** Maximal runs of equal codes of one remote across a protocol's segments. */
+function runsOf(seg: RowWalk['segs'][number], pos: number): Array<{ from: number; to: number; code: number }> {
+  const out: Array<{ from: number; to: number; code: number }> = [];
+  let open = -1;
+  let from = 0;
+  seg.starts.forEach((start, s) => {
+    const k = seg.decisions[s]?.[pos] ?? 0;
+    if (k === open) return;
+    if (open >= 0) out.push({ from, to: start - 1, code: open });
+    open = k;
+    from = start;
+  });
+  if (open >= 0) out.push({ from, to: PORT_END - 1, code: open });
+  return out;
+}
+
+/** The table of one direction from the rows of its local identities, in ascending order; the flat cell lists are built on first read. */
 export function directionTable(rows: readonly DecisionRow[]): DirectionTable {
   const defaults = new Map<number, Decision>();
-  const cells: DecisionCell[] = [];
   const nonPortDefaults = new Map<number, Decision>();
-  const nonPortCells: NonPortCell[] = [];
   for (const row of rows) {
     defaults.set(row.local, row.default);
     nonPortDefaults.set(row.local, row.nonPortDefault);
-    for (const cell of row.cells) cells.push(cell);
-    for (const cell of row.nonPortCells) nonPortCells.push(cell);
   }
-  return { rows, defaults, cells, nonPortDefaults, nonPortCells };
+  let cells: DecisionCell[] | undefined;
+  let nonPortCells: NonPortCell[] | undefined;
+  return {
+    rows, defaults, nonPortDefaults,
+    get cells(): readonly DecisionCell[] {
+      cells ??= rows.flatMap((r) => r.cells);
+      return cells;
+    },
+    get nonPortCells(): readonly NonPortCell[] {
+      nonPortCells ??= rows.flatMap((r) => r.nonPortCells);
+      return nonPortCells;
+    },
+  };
 }
 
 /** One side's first-match walk over the selecting policies, for all remotes at once. */

@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compile } from '../engine/compile.ts';
 import { clusterArb, policySetArb } from '../engine/random-policies.ts';
+import { recompile } from '../engine/recompile.ts';
 import { cluster, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
 import type { Cluster } from '../model/cluster.ts';
 import type { PolicySet } from '../model/tier.ts';
 import { delta } from './delta.ts';
-import { plan } from './plan.ts';
+import { createPlanner, plan } from './plan.ts';
 import { elementsOf, fixedChains, renderRuleset } from './render.ts';
 import type { Elements } from './render.ts';
 
@@ -64,16 +65,19 @@ test('delta: property — pod changes planned from the previous ruleset: replayi
       pods: change === 'remove' ? cl.pods.filter((_, i) => i !== victim)
         : cl.pods.map((p, i) => (i !== victim ? p : change === 'relabel' ? { ...p, labels: { ...labels } } : { ...p, node: p.node === 'w1' ? 'c1' : 'w1' })),
     };
-    const first = plan(compile(cl, ps), target);
+    const planner = createPlanner();
+    let compiled = compile(cl, ps);
+    const first = planner.plan(compiled, target);
     let prev = first;
     for (const next of [changed, cl, cl]) {
-      const rs = plan(compile(next, ps), target, prev);
+      compiled = recompile(compiled, next, ps);
+      const rs = planner.plan(compiled, target);
       const d = delta(prev, rs, 3);
       assert.equal(d.full, false);
       assert.deepEqual(replay(elementsOf(prev), d.text), elementsOf(rs));
       prev = rs;
     }
-    assert.deepEqual(delta(first, plan(compile(cl, ps), target, first)), { text: '', changes: 0, full: false }, 'replanning the same cluster changes nothing');
+    assert.deepEqual(delta(first, plan(compile(cl, ps), target, first.numbering)), { text: '', changes: 0, full: false }, 'replanning the same cluster changes nothing');
   }), { numRuns: 150 });
 });
 

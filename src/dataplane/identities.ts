@@ -2,319 +2,908 @@
 // gets the number of its class, where a class holds the addresses that no policy of the
 // snapshot can tell apart (same selecting policies, same peer memberships, same named
 // ports). Outside addresses are cut into regions at every CIDR/except/network-set
-// boundary. Numbers are kept from the previous plan for classes that survive, so a pod
-// joining an existing class is one new map element and nothing else.
+// boundary. A class's signature (sig) is a canonical text of all that, so equal sigs mean
+// equal classes whatever the history.
 //
-// Cost: memberships are computed from indexes, never addresses × peers. Pod peers are
-// matched once per (namespace, labels, service account) group of pods and only in the namespaces of their
-// scope; address peers (ipBlock, network sets) by binary search over sorted addresses
-// (pods) or elementary intervals (regions). Each class's signature string is built once.
+// IdentityIndex keeps all of it between plans and follows changes instead of
+// recomputing: the pods in the slots a recompile() changed (compile.ts journal) are
+// reclassified, and a policy change reclassifies only the pods it can affect — groups of
+// pods (namespace, labels, service account) a new or gone pod peer matches, groups a
+// changed policy selects, addresses inside a new or gone CIDR — with classes and group
+// memberships cached. Everything else (a new compile lineage, named ports or entities
+// appearing or going) rebuilds the index, keeping the numbering.
+//
+// Numbering: a class that survives keeps its number; numbers of classes that went are
+// reused, lowest first, by new classes taken in sig order, so identity numbers stay
+// below the number of classes alive at once (the dataplane has 20 bits for them) and a
+// plan numbers exactly as a plan from scratch given the same previous numbering would.
 import type { Compiled } from '../engine/compile.ts';
+import { LayeredMap } from '../engine/layered-map.ts';
 import { peerMatches, serviceAccountMatches, serviceBackend } from '../engine/match-peer.ts';
-import { matchSelector, namespaceScopeKey } from '../engine/match-selector.ts';
+import { matchSelector } from '../engine/match-selector.ts';
 import { remoteOfAddress } from '../engine/remote.ts';
+import type { Pod } from '../model/cluster.ts';
 import { cidrContainsIp, cidrLast, formatIp, parseIp } from '../model/ip.ts';
 import type { Cidr, IpAddress, IpFamily } from '../model/ip.ts';
-import type { Namespace, NetworkSet, Pod, Service } from '../model/cluster.ts';
 import type { Peer } from '../model/peer.ts';
 import type { Policy } from '../model/policy.ts';
-import type { AddressIdentity, RegionIdentity } from './ruleset.ts';
+import type { AddressIdentity, Numbering, RegionIdentity } from './ruleset.ts';
 
-/** An address standing for its class when decisions are computed; podIndex -1 when it is no pod's. */
-export interface IdentityRep {
-  readonly ip: string;
-  readonly podIndex: number;
+/** One class of addresses and the number it goes by. */
+export interface Identity {
+  /** 0 until numbered; a class that went keeps the number it had (rows take its cells out by it). */
+  id: number;
+  readonly sig: string;
+  readonly kind: 'pod' | 'host' | 'region';
+  readonly family: IpFamily;
+  /** Ids (IdentityIndex.peerTable) of the peers its addresses match, ascending. */
+  readonly membership: readonly number[];
+  /** Pods with addresses in the class, with how many each (pod classes only). */
+  readonly pods: Map<Pod, number>;
+  /** The last pod seen in the class (its named ports are the class's), kept after the class went. */
+  rep: Pod | undefined;
+  /** Addresses in the class (pods, hosts), or intervals (regions). */
+  count: number;
+  /** Regions: intervals with an address that no pod or node holds (a packet can come from it). */
+  free: number;
 }
 
-export interface Identities {
-  readonly addresses: readonly AddressIdentity[];
-  readonly regions: readonly RegionIdentity[];
-  /** Up to two representatives per identity, of different pods when the class has two. */
-  readonly reps: ReadonlyMap<number, readonly IdentityRep[]>;
-  readonly family: ReadonlyMap<number, IpFamily>;
-  readonly signatures: ReadonlyMap<string, number>;
-  readonly nextIdentity: number;
-  /** Distinct non-FQDN peers sorted by canonical key; memberships index into it. */
-  readonly peers: ReadonlyArray<readonly [string, Peer]>;
-  /** Per identity, the sorted indexes (into `peers`) of the peers its addresses match. */
-  readonly members: ReadonlyMap<number, readonly number[]>;
+/** What changed in one update. */
+export interface IdentityChanges {
+  /** Classes that got a number (new, or back). */
+  readonly born: readonly Identity[];
+  /** Classes that went; their `id` is the number they had. */
+  readonly died: readonly Identity[];
+  /** The index was rebuilt (new lineage, first plan, or a policy change that touches every class). */
+  readonly rebuilt: boolean;
 }
 
-const MAX: Record<IpFamily, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
+/** Which slots to follow: every one, or those a recompile() journaled; and whether the policy side may have changed. */
+export type IndexUpdate =
+  | { readonly all: true }
+  | { readonly all: false; readonly slots: Iterable<number>; readonly policies: PolicyDelta };
 
-/**
- * What one identity pass keeps for the next: everything derived from the policies alone
- * (peers, port names, elementary intervals and their memberships) and, per pod group and
- * class key, memberships and signatures. Valid while the policies, network sets,
- * namespaces and services (service peers resolve through them) are the same objects;
- * plan() passes it back in.
- */
-export interface IdentityCache {
-  readonly policies: readonly Policy[];
-  readonly networkSets: readonly NetworkSet[];
-  readonly namespaces: readonly Namespace[];
-  readonly services: readonly Service[];
-  readonly peers: ReadonlyArray<readonly [string, Peer]>;
-  readonly namedPortNames: ReadonlySet<string>;
-  readonly spaces: Readonly<Record<IpFamily, AddressSpace>>;
-  /** `${namespace}\0${labels}` → peers matching the group's pods whatever their address. */
-  readonly groups: Map<string, readonly number[]>;
-  /** Pod class key → signature and membership. */
-  readonly classes: Map<string, PodClass>;
-  /** Per Pod object: its addresses and their classes. */
-  readonly pods: WeakMap<Pod, PodEntry>;
-  /** Identity passes run with this cache. */
-  readonly passes: { count: number };
-  /** The last pass's addresses in pod order, and the permutation that sorted them. */
-  lastOrder?: { readonly texts: readonly string[]; readonly perm: Int32Array };
-  /** The last pass's pod addresses in pod order, when none was a duplicate and all were canonical. */
-  lastPodTexts?: readonly string[] | undefined;
+/** Policy objects that came into and went out of the policy list (staged ones too). */
+export interface PolicyDelta {
+  readonly added: readonly Policy[];
+  readonly removed: readonly Policy[];
+}
+
+interface PeerEntry {
+  readonly key: string;
+  peer: Peer;
+  /** Address peers: the nets (and excepts) a pod address must be in, to find pods in them when the peer comes or goes. */
+  nets: readonly Cidr[];
+}
+
+interface Group {
+  readonly key: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly serviceAccount: string;
+  /** Pod, service and entity peers matching the group's pods, ascending ids. */
+  membership: number[];
+  readonly classes: Set<string>;
+  /** Slots of the group's pods. */
+  readonly slots: Set<number>;
 }
 
 interface PodClass {
+  readonly key: string;
+  readonly group: Group;
   readonly sig: string;
   readonly membership: readonly number[];
-  /** The pass that last numbered this class, and the number it got. */
-  stamp: number;
-  id: number;
 }
 
-interface PodAddress {
+interface AddrEntry {
   readonly ip: IpAddress;
   readonly text: string;
-  /** IPv4 addresses as a number, for sorting. */
-  readonly order: number;
   readonly cls: PodClass;
+  /** The address is its pod's: an address two pods hold is the first one's. */
+  readonly kept: boolean;
 }
 
-interface PodEntry {
-  readonly addrs: readonly PodAddress[];
-  /** Every address of the pod is written canonically, so podIndexByIp() finds it by its canonical text. */
-  readonly canonical: boolean;
+interface SlotEntry {
+  readonly pod: Pod;
+  readonly group: Group | undefined;
+  readonly addrs: readonly AddrEntry[];
+}
+
+interface HostEntry {
+  readonly ip: IpAddress;
+  readonly text: string;
+  readonly identity: Identity;
 }
 
 /** The elementary intervals of one family and which peers contain each. */
-interface AddressSpace {
+interface Space {
   readonly intervals: ReadonlyArray<readonly [bigint, bigint]>;
   readonly firsts: readonly bigint[];
   /** Peers containing the interval, as an outside address sees them. */
   readonly regionMembers: ReadonlyArray<readonly number[]>;
   /** Peers containing the interval, as a pod address sees them (ipBlocks that match pods, network sets). */
   readonly podMembers: ReadonlyArray<readonly number[]>;
-  /** Identity signature of each interval. */
   readonly regionSigs: readonly string[];
+  /** Whether each interval has an address outside pods and nodes. */
+  readonly hasFree: Uint8Array;
 }
 
-function cacheFor(c: Compiled, old: IdentityCache | undefined): IdentityCache {
-  // Class and group entries of pods long gone accumulate: start afresh once they outnumber the pods.
-  const bounded = old !== undefined && old.classes.size + old.groups.size <= 4 * c.pods.length + 10_000;
-  if (old !== undefined && bounded && sameList(old.policies, c.policies.policies) && sameList(old.networkSets, c.cluster.networkSets) && sameList(old.namespaces, c.cluster.namespaces)
-    && sameList(old.services, c.cluster.services)) return old;
-  const peers = distinctPeers(c);
-  const space = (fam: IpFamily): AddressSpace => {
+/** Sorted addresses of one family: items and their values (IPv4 as numbers). */
+interface Sorted {
+  readonly items: AddressIdentity[];
+  readonly keys: Array<number | bigint>;
+}
+
+const MAX: Record<IpFamily, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
+
+export class IdentityIndex {
+  /** Distinct non-FQDN peers by canonical key; ids are never reused within the index. */
+  readonly peerIds = new Map<string, number>();
+  readonly peerTable: Array<PeerEntry | undefined> = [];
+  /** Live identities by sig and by number. */
+  bySig = new Map<string, Identity>();
+  /** Region identities among them. */
+  readonly regionIds = new Set<Identity>();
+  readonly byId = new Map<number, Identity>();
+  /** The current numbering (sig → number of every live class). */
+  numbers: LayeredMap<string, number>;
+  /** One more than the highest number in use. */
+  high: number;
+  addresses: readonly AddressIdentity[] = [];
+  regions: readonly RegionIdentity[] = [];
+  /** This node's pods' addresses, sorted. */
+  local: readonly AddressIdentity[] = [];
+
+  readonly #isLocal: (pod: Pod) => boolean;
+  #free: number[] = [];
+  #namedPortNames = new Set<string>();
+  /** Named ports the enforced policies name, with how many port entries name each. */
+  #portNameRefs = new Map<string, number>();
+  /** Per peer key, the peer objects of the policies with that key and how many rule slots hold each (a live one stands for the key). */
+  #peerRefs = new Map<string, Map<Peer, number>>();
+  /** Canonical key of each peer object met. */
+  #peerKeys = new WeakMap<Peer, string>();
+  #podPeersByNs = new Map<string, number[]>();
+  #podPeersAnyNs: number[] = [];
+  #groups = new Map<string, Group>();
+  #groupsByNs = new Map<string, Set<Group>>();
+  #classes = new Map<string, PodClass>();
+  #slots: Array<SlotEntry | undefined> = [];
+  #hosts: HostEntry[] = [];
+  #spaces: Record<IpFamily, Space> | undefined;
+  #sorted: Record<IpFamily, Sorted> = { 4: { items: [], keys: [] }, 6: { items: [], keys: [] } };
+  #localItems = new Map<string, AddressIdentity>();
+
+  constructor(previous: Numbering, isLocal: (pod: Pod) => boolean) {
+    this.#isLocal = isLocal;
+    this.numbers = LayeredMap.of(previous.identities);
+    const used = new Set(previous.identities.values());
+    let high = Math.max(1, previous.nextIdentity);
+    for (const id of used) if (id >= high) high = id + 1;
+    this.high = high;
+    for (let id = 1; id < high; id++) if (!used.has(id)) this.#free.push(id);
+  }
+
+  /** Identities of a pod's addresses in `family`. */
+  identitiesOfPod(slot: number, family: IpFamily): Identity[] {
+    const out: Identity[] = [];
+    for (const a of this.#slots[slot]?.addrs ?? []) {
+      if (!a.kept || a.ip.family !== family) continue;
+      const id = this.bySig.get(a.cls.sig);
+      if (id !== undefined) out.push(id);
+    }
+    return out;
+  }
+
+  update(c: Compiled, change: IndexUpdate): IdentityChanges {
+    const before = this.bySig;
+    const touched = new Set<Identity>();
+    let rebuild = change.all;
+    let slots: Iterable<number> = change.all ? [] : change.slots;
+    // Slots whose classes must be worked out again even if their pod did not change.
+    let force: ReadonlySet<number> = new Set();
+    let hostsDirty = change.all;
+    let regionsDirty = change.all;
+    if (!change.all && (change.policies.added.length > 0 || change.policies.removed.length > 0)) {
+      const p = this.#policySide(c, change.policies);
+      if (p.rebuild) rebuild = true;
+      else {
+        hostsDirty = p.hosts;
+        regionsDirty = p.regions;
+        if (p.groups.size > 0 || p.ranges.length > 0) {
+          force = new Set(this.#slotsOf(c, p.groups, p.ranges));
+          slots = [...new Set([...change.slots, ...force])];
+        }
+      }
+    }
+    // Groups and classes of pods long gone accumulate: start afresh once they outnumber the pods.
+    if (this.#groups.size + this.#classes.size > 4 * c.pods.length + 10_000) rebuild = true;
+    if (rebuild) {
+      this.#reset(c);
+      slots = c.pods.keys();
+      hostsDirty = true;
+      regionsDirty = true;
+    }
+    const addrChanges = new AddressChanges();
+    this.#reclassify(c, slots, force, touched, addrChanges);
+    if (hostsDirty) this.#refreshHosts(c, touched, addrChanges);
+    if (regionsDirty) this.#refreshRegions(c, touched);
+    const { born, died } = this.#number(touched, rebuild ? before : undefined);
+    this.#publish(addrChanges, regionsDirty);
+    return { born, died, rebuilt: rebuild };
+  }
+
+  // ---- policy side ----
+
+  /** Brings peers, named ports and regions up to date; says which groups and address ranges changed, or that only a rebuild is exact. */
+  #policySide(c: Compiled, delta: PolicyDelta): { rebuild: boolean; hosts: boolean; regions: boolean; groups: Set<Group>; ranges: Cidr[] } {
+    const groups = new Set<Group>();
+    const ranges: Cidr[] = [];
+    const all = { rebuild: true, hosts: true, regions: true, groups, ranges };
+    // Named ports are part of every class: a name coming or going reclassifies everything.
+    const names = new Map(this.#portNameRefs);
+    for (const p of delta.removed) if (!p.staged) countPortNames(names, p, -1);
+    for (const p of delta.added) if (!p.staged) countPortNames(names, p, 1);
+    for (const [k, n] of names) if (n <= 0) names.delete(k);
+    if (!sameSet(new Set(names.keys()), this.#namedPortNames)) return all;
+    this.#portNameRefs = names;
+
+    // Peer keys: a key comes with its first peer object and goes with its last.
+    const cameKeys = new Map<string, Peer>();
+    const touchedKeys = new Set<string>();
+    for (const p of delta.added) {
+      for (const peer of peersOf(p)) {
+        const key = c.peers.get(peer)?.key;
+        if (key === undefined || peer.kind === 'fqdn') continue;
+        this.#peerKeys.set(peer, key);
+        let refs = this.#peerRefs.get(key);
+        if (refs === undefined) this.#peerRefs.set(key, (refs = new Map()));
+        refs.set(peer, (refs.get(peer) ?? 0) + 1);
+        touchedKeys.add(key);
+        if (!this.peerIds.has(key)) cameKeys.set(key, peer);
+      }
+    }
+    for (const p of delta.removed) {
+      for (const peer of peersOf(p)) {
+        const key = this.#peerKeys.get(peer);
+        const refs = key === undefined ? undefined : this.#peerRefs.get(key);
+        if (key === undefined || refs === undefined) continue;
+        const n = (refs.get(peer) ?? 0) - 1;
+        if (n > 0) refs.set(peer, n);
+        else refs.delete(peer);
+        touchedKeys.add(key);
+      }
+    }
+    const added: number[] = [];
+    const removed: number[] = [];
+    for (const key of touchedKeys) {
+      const refs = this.#peerRefs.get(key);
+      const id = this.peerIds.get(key);
+      const rep = refs === undefined ? undefined : first(refs.keys());
+      if (rep === undefined) {
+        this.#peerRefs.delete(key);
+        if (id === undefined) continue;
+        if (this.peerTable[id]?.peer.kind === 'entity') return all;
+        removed.push(id);
+      } else if (id === undefined) {
+        if (rep.kind === 'entity') return all;
+        added.push(this.#addPeer(c, key, cameKeys.get(key) ?? rep));
+      } else {
+        const e = this.peerTable[id];
+        if (e !== undefined) e.peer = rep;
+      }
+    }
+    let hosts = false;
+    let regions = false;
+    for (const id of [...added, ...removed]) {
+      const e = this.peerTable[id];
+      if (e === undefined) continue;
+      const kind = e.peer.kind;
+      if (kind === 'pods' || kind === 'service') continue;
+      hosts = true;
+      if (kind === 'cidr' || kind === 'networkSets') {
+        regions = true;
+        if (kind === 'networkSets' || (e.peer.kind === 'cidr' && e.peer.matchesPods)) ranges.push(...e.nets);
+      }
+    }
+    // Group memberships: a new pod or service peer joins the groups it matches, a gone one leaves.
+    for (const id of added) {
+      const e = this.peerTable[id];
+      if (e === undefined || (e.peer.kind !== 'pods' && e.peer.kind !== 'service')) continue;
+      for (const g of this.#groupsFor(c, e.peer)) {
+        if (!groupMatches(c, e.peer, g)) continue;
+        g.membership = insertSorted(g.membership, id);
+        groups.add(g);
+      }
+    }
+    const gone = new Set(removed);
+    for (const id of removed) this.#dropPeer(id);
+    if (gone.size > 0) {
+      for (const g of this.#groups.values()) {
+        if (!g.membership.some((k) => gone.has(k))) continue;
+        g.membership = g.membership.filter((k) => !gone.has(k));
+        groups.add(g);
+      }
+    }
+    // Selections: groups a changed enforced policy selects, by its old or its new subject.
+    for (const p of [...delta.removed, ...delta.added]) {
+      if (p.staged) continue;
+      const scope = p.subject.namespaces;
+      const candidates = scope.kind === 'names' ? [...new Set(scope.names)].flatMap((n) => [...(this.#groupsByNs.get(n) ?? [])]) : [...this.#groups.values()];
+      for (const g of candidates) if (c.inScope(scope, g.namespace) && matchSelector(p.subject.pods, g.labels)) groups.add(g);
+    }
+    if (regions) this.#spaces = undefined;
+    return { rebuild: false, hosts, regions, groups, ranges };
+  }
+
+  #addPeer(c: Compiled, key: string, peer: Peer): number {
+    const id = this.peerTable.length;
+    const prepared = c.peers.get(peer);
+    const nets = peer.kind === 'cidr' ? (prepared?.cidr === undefined ? [] : [prepared.cidr]) : peer.kind === 'networkSets' ? (prepared?.nets ?? []) : [];
+    this.peerTable.push({ key, peer, nets });
+    this.peerIds.set(key, id);
+    if (peer.kind === 'pods') {
+      if (peer.namespaces.kind === 'names') {
+        for (const n of new Set(peer.namespaces.names)) {
+          let l = this.#podPeersByNs.get(n);
+          if (l === undefined) this.#podPeersByNs.set(n, (l = []));
+          l.push(id);
+        }
+      } else {
+        this.#podPeersAnyNs.push(id);
+      }
+    } else if (peer.kind === 'service' || peer.kind === 'entity') {
+      this.#podPeersAnyNs.push(id);
+    }
+    return id;
+  }
+
+  #dropPeer(id: number): void {
+    const e = this.peerTable[id];
+    if (e === undefined) return;
+    this.peerIds.delete(e.key);
+    this.peerTable[id] = undefined;
+    const peer = e.peer;
+    if (peer.kind === 'pods' && peer.namespaces.kind === 'names') {
+      for (const n of new Set(peer.namespaces.names)) {
+        const l = this.#podPeersByNs.get(n)?.filter((k) => k !== id) ?? [];
+        if (l.length === 0) this.#podPeersByNs.delete(n);
+        else this.#podPeersByNs.set(n, l);
+      }
+    } else {
+      this.#podPeersAnyNs = this.#podPeersAnyNs.filter((k) => k !== id);
+    }
+  }
+
+  /** Groups a pod or service peer can match: those of the namespaces it names, or all. */
+  #groupsFor(c: Compiled, peer: Peer): Iterable<Group> {
+    if (peer.kind === 'pods' && peer.namespaces.kind === 'names') return [...new Set(peer.namespaces.names)].flatMap((n) => [...(this.#groupsByNs.get(n) ?? [])]);
+    if (peer.kind === 'service') {
+      const namespaces = new Set((c.peers.get(peer)?.services ?? []).map((s) => s.namespace));
+      return [...namespaces].flatMap((n) => [...(this.#groupsByNs.get(n) ?? [])]);
+    }
+    return this.#groups.values();
+  }
+
+  /** Slots with a pod in one of `groups` or an address inside one of `ranges`. */
+  #slotsOf(c: Compiled, groups: ReadonlySet<Group>, ranges: readonly Cidr[]): number[] {
+    const out = new Set<number>();
+    for (const g of groups) {
+      for (const s of g.slots) out.add(s);
+      for (const k of g.classes) this.#classes.delete(k);
+      g.classes.clear();
+    }
+    for (const net of ranges) {
+      const sorted = this.#sorted[net.family];
+      const first = keyOf(net.family, net.network);
+      const last = keyOf(net.family, cidrLast(net));
+      for (let k = lowerBound(sorted.keys, first); k < sorted.keys.length && (sorted.keys[k] as number | bigint) <= last; k++) {
+        const s = c.podIndexByIp(sorted.items[k]?.ip ?? '');
+        if (s !== undefined) out.add(s);
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * Forgets everything derived from the pods and the policies' classes (the numbering and
+   * the peer ids stay, so classes that went can still be told apart by their memberships).
+   */
+  #reset(c: Compiled): void {
+    this.#peerRefs = new Map();
+    for (const p of c.policies.policies) {
+      for (const peer of peersOf(p)) {
+        const key = c.peers.get(peer)?.key;
+        if (key === undefined || peer.kind === 'fqdn') continue;
+        this.#peerKeys.set(peer, key);
+        let refs = this.#peerRefs.get(key);
+        if (refs === undefined) this.#peerRefs.set(key, (refs = new Map()));
+        refs.set(peer, (refs.get(peer) ?? 0) + 1);
+      }
+    }
+    for (const [key, id] of [...this.peerIds]) if (!this.#peerRefs.has(key)) this.#dropPeer(id);
+    for (const [key, refs] of this.#peerRefs) {
+      const rep = first(refs.keys()) as Peer;
+      const id = this.peerIds.get(key);
+      if (id === undefined) this.#addPeer(c, key, rep);
+      else {
+        const e = this.peerTable[id];
+        if (e !== undefined) e.peer = rep;
+      }
+    }
+    this.#portNameRefs = new Map();
+    for (const p of c.enforced) countPortNames(this.#portNameRefs, p, 1);
+    this.#namedPortNames = new Set(this.#portNameRefs.keys());
+    this.#groups = new Map();
+    this.#groupsByNs = new Map();
+    this.#classes = new Map();
+    this.#slots = [];
+    this.#hosts = [];
+    this.#spaces = undefined;
+    this.#sorted = { 4: { items: [], keys: [] }, 6: { items: [], keys: [] } };
+    this.#localItems = new Map();
+    this.bySig = new Map();
+    this.addresses = [];
+    this.local = [];
+  }
+
+  // ---- pods ----
+
+  #reclassify(c: Compiled, slots: Iterable<number>, force: ReadonlySet<number>, touched: Set<Identity>, changes: AddressChanges): void {
+    const todo = [...slots];
+    if (todo.length === 0) return;
+    // Entries leaving their slots, by pod: a pod that moved slot keeps its entry when its classes are still cached.
+    const leaving = new Map<Pod, SlotEntry>();
+    for (const s of todo) {
+      const e = this.#slots[s];
+      if (e === undefined) continue;
+      leaving.set(e.pod, e);
+      e.group?.slots.delete(s);
+      this.#slots[s] = undefined;
+    }
+    const arriving: SlotEntry[] = [];
+    for (const s of todo) {
+      const pod = c.pods[s];
+      if (pod === undefined || pod.hostNetwork) continue;
+      const old = leaving.get(pod);
+      let e: SlotEntry;
+      if (old !== undefined && !force.has(s) && old.addrs.every((a) => this.#classes.get(a.cls.key) === a.cls && a.kept === (c.podIndexByIp(a.text) === s))) {
+        e = old;
+        leaving.delete(pod);
+      } else {
+        e = this.#classify(c, s, pod);
+        arriving.push(e);
+      }
+      this.#slots[s] = e;
+      e.group?.slots.add(s);
+    }
+    if (this.#slots.length > c.pods.length) this.#slots.length = c.pods.length;
+    for (const e of leaving.values()) {
+      for (const a of e.addrs) {
+        if (!a.kept) continue;
+        const id = this.bySig.get(a.cls.sig);
+        if (id === undefined) continue;
+        touched.add(id);
+        id.count--;
+        const n = (id.pods.get(e.pod) ?? 0) - 1;
+        if (n > 0) id.pods.set(e.pod, n);
+        else id.pods.delete(e.pod);
+        changes.remove(a.ip, a.text, this.#isLocal(e.pod));
+      }
+    }
+    for (const e of arriving) {
+      for (const a of e.addrs) {
+        if (!a.kept) continue;
+        const id = this.#identity(a.cls.sig, 'pod', a.ip.family, a.cls.membership);
+        touched.add(id);
+        id.count++;
+        id.pods.set(e.pod, (id.pods.get(e.pod) ?? 0) + 1);
+        id.rep = e.pod;
+        changes.add(a.ip, a.text, id, this.#isLocal(e.pod));
+      }
+    }
+  }
+
+  #identity(sig: string, kind: Identity['kind'], family: IpFamily, membership: readonly number[]): Identity {
+    let id = this.bySig.get(sig);
+    if (id === undefined) {
+      id = { id: 0, sig, kind, family, membership, pods: new Map(), rep: undefined, count: 0, free: 0 };
+      this.bySig.set(sig, id);
+      if (kind === 'region') this.regionIds.add(id);
+    }
+    return id;
+  }
+
+  #classify(c: Compiled, slot: number, pod: Pod): SlotEntry {
+    const sa = pod.serviceAccount ?? 'default';
+    // Service accounts are part of the group: Calico peers can select on them.
+    const groupKey = `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${sa}`;
+    let group = this.#groups.get(groupKey);
+    if (group === undefined) {
+      group = { key: groupKey, namespace: pod.namespace, labels: pod.labels, serviceAccount: sa, membership: this.#groupMembership(c, pod.namespace, pod.labels, sa), classes: new Set(), slots: new Set() };
+      this.#groups.set(groupKey, group);
+      let l = this.#groupsByNs.get(pod.namespace);
+      if (l === undefined) this.#groupsByNs.set(pod.namespace, (l = new Set()));
+      l.add(group);
+    }
+    const np = namedPortsOf(pod, this.#namedPortNames);
+    const spaces = this.#spacesOf(c);
+    const addrs = (c.podIps[slot] ?? []).map((ip): AddrEntry => {
+      const space = spaces[ip.family];
+      const own = space.podMembers[upperBound(space.firsts, ip.value) - 1] ?? [];
+      const key = `${groupKey}\u0003${np}\u0003${ip.family}\u0003${own.join(',')}`;
+      let cls = this.#classes.get(key);
+      if (cls === undefined) {
+        const membership = mergeSorted(group.membership, own);
+        cls = { key, group, membership, sig: `P|${ip.family}|${podSignature(c, slot, np)}|m:${this.#sigOf(membership)}` };
+        this.#classes.set(key, cls);
+        group.classes.add(key);
+      }
+      const text = formatIp(ip);
+      return { ip, text, cls, kept: c.podIndexByIp(text) === slot };
+    });
+    return { pod, group, addrs };
+  }
+
+  /** Pod, service and entity peers matching pods of a group, ascending ids. */
+  #groupMembership(c: Compiled, namespace: string, labels: Readonly<Record<string, string>>, sa: string): number[] {
+    const out: number[] = [];
+    const test = (id: number): void => {
+      const peer = this.peerTable[id]?.peer;
+      if (peer !== undefined && groupMatches(c, peer, { namespace, labels, serviceAccount: sa })) out.push(id);
+    };
+    for (const id of this.#podPeersByNs.get(namespace) ?? []) test(id);
+    for (const id of this.#podPeersAnyNs) test(id);
+    return out.sort((a, b) => a - b);
+  }
+
+  #sigOf(membership: readonly number[]): string {
+    const keys = membership.map((k) => this.peerTable[k]?.key ?? '');
+    keys.sort();
+    return keys.join('\u0000');
+  }
+
+  // ---- hosts and regions ----
+
+  /** Node addresses and host-network pod addresses that are no pod's, with the non-pod peers they match. */
+  #refreshHosts(c: Compiled, touched: Set<Identity>, changes: AddressChanges): void {
+    for (const h of this.#hosts) {
+      touched.add(h.identity);
+      h.identity.count--;
+      changes.remove(h.ip, h.text, false);
+    }
+    const texts = new Set<string>();
+    for (const n of c.cluster.nodes) for (const ip of n.ips) texts.add(ip);
+    for (const p of c.cluster.pods) if (p.hostNetwork) for (const ip of p.ips) texts.add(ip);
+    const nonPod = [...this.peerIds.values()].filter((k) => {
+      const kind = this.peerTable[k]?.peer.kind;
+      return kind !== 'pods' && kind !== 'service';
+    }).sort((a, b) => a - b);
+    this.#hosts = [];
+    for (const text of texts) {
+      const ip = parseIp(text);
+      if (ip === undefined || c.podIndexByIp(text) !== undefined || c.hostOfIp(text) === null) continue;
+      const remote = remoteOfAddress(c, text, ip);
+      const membership = nonPod.filter((k) => {
+        const peer = this.peerTable[k]?.peer;
+        return peer !== undefined && peerMatches(c, peer, remote);
+      });
+      const identity = this.#identity(`H|${ip.family}|m:${this.#sigOf(membership)}`, 'host', ip.family, membership);
+      touched.add(identity);
+      identity.count++;
+      this.#hosts.push({ ip, text, identity });
+      changes.add(ip, text, identity, false);
+    }
+  }
+
+  #spacesOf(c: Compiled): Record<IpFamily, Space> {
+    if (this.#spaces === undefined) this.#spaces = { 4: this.#space(c, 4), 6: this.#space(c, 6) };
+    return this.#spaces;
+  }
+
+  #space(c: Compiled, fam: IpFamily): Space {
     const intervals = elementaryIntervals(c, fam);
-    const regionMembers = intervalMemberships(c, peers, intervals, fam, 'outside');
-    const podMembers = intervalMemberships(c, peers, intervals, fam, 'pod');
+    const ids = [...this.peerIds.values()].sort((a, b) => a - b);
+    const regionMembers = this.#intervalMemberships(c, ids, intervals, fam, 'outside');
+    const podMembers = this.#intervalMemberships(c, ids, intervals, fam, 'pod');
     const sigs = new Map<string, string>();
     const regionSigs = regionMembers.map((m) => {
       const key = m.join(',');
       let sig = sigs.get(key);
-      if (sig === undefined) sigs.set(key, (sig = `R|${fam}|m:${m.map((k) => peers[k]?.[0] ?? '').join('\u0000')}`));
+      if (sig === undefined) sigs.set(key, (sig = `R|${fam}|m:${this.#sigOf(m)}`));
       return sig;
     });
-    return { intervals, firsts: intervals.map((iv) => iv[0]), regionMembers, podMembers, regionSigs };
-  };
-  return {
-    policies: c.policies.policies, networkSets: c.cluster.networkSets, namespaces: c.cluster.namespaces, services: c.cluster.services,
-    peers, namedPortNames: referencedPortNames(c), spaces: { 4: space(4), 6: space(6) }, groups: new Map(), classes: new Map(), pods: new WeakMap(), passes: { count: 0 },
-  };
-}
+    return { intervals, firsts: intervals.map((iv) => iv[0]), regionMembers, podMembers, regionSigs, hasFree: new Uint8Array(intervals.length) };
+  }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export function computeIdentities(c: Compiled, previous: ReadonlyMap<string, number>, previousNext: number, oldCache?: IdentityCache): Identities & { readonly cache: IdentityCache } {
-  const cache = cacheFor(c, oldCache);
-  const { peers, namedPortNames } = cache;
-  const signatures = new Map<string, number>();
-  const members = new Map<number, readonly number[]>();
-  let next = Math.max(1, previousNext);
-  const idOf = (sig: string, membership: readonly number[]): number => {
-    let id = signatures.get(sig);
-    if (id === undefined) {
-      id = previous.get(sig) ?? next++;
-      signatures.set(sig, id);
-      members.set(id, membership);
-    }
-    return id;
-  };
-  const reps = new Map<number, IdentityRep[]>();
-  const family = new Map<number, IpFamily>();
-  const addRep = (id: number, fam: IpFamily, ip: string, podIndex: number): void => {
-    const l = reps.get(id);
-    if (l === undefined) {
-      family.set(id, fam);
-      reps.set(id, [{ ip, podIndex }]);
-    } else if (l.length === 1 && podIndex >= 0 && l[0]?.podIndex !== podIndex) l.push({ ip, podIndex });
-  };
-  const sigOf = (list: readonly number[]): string => list.map((k) => peers[k]?.[0] ?? '').join('\u0000');
-
-  // Per pod (cached by Pod object): its addresses with their class. Only new or changed
-  // pods are classified; every pod's addresses are then numbered in pod order.
-  const entries: Array<PodEntry | undefined> = new Array<PodEntry | undefined>(c.pods.length);
-  const missing: number[] = [];
-  c.pods.forEach((pod, i) => {
-    if (pod.hostNetwork) return;
-    const e = cache.pods.get(pod);
-    if (e === undefined) missing.push(i);
-    else entries[i] = e;
-  });
-  if (missing.length > 0) {
-    const groupKeys = new Map<number, string>();
-    for (const i of missing) {
-      const pod = c.pods[i];
-      // Service accounts are part of the group: Calico peers can select on them.
-      if (pod !== undefined) groupKeys.set(i, `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${pod.serviceAccount ?? 'default'}`);
-    }
-    const groupMembers = groupMemberships(c, peers, groupKeys, cache.groups);
-    for (const i of missing) {
-      const pod = c.pods[i];
-      if (pod === undefined) continue;
-      const groupKey = groupKeys.get(i) ?? '';
-      const podKey = `${groupKey}\u0003${namedPortsOf(c, i, namedPortNames)}`;
-      const addrs = (c.podIps[i] ?? []).map((ip): PodAddress => {
-        const space = cache.spaces[ip.family];
-        const own = space.podMembers[upperBound(space.firsts, ip.value) - 1] ?? [];
-        const classKey = `${podKey}\u0003${ip.family}\u0003${own.join(',')}`;
-        let cls = cache.classes.get(classKey);
-        if (cls === undefined) {
-          const membership = mergeSorted(groupMembers.get(groupKey) ?? [], own);
-          cls = { sig: `P|${ip.family}|${podSignature(c, i, namedPortNames)}|m:${sigOf(membership)}`, membership, stamp: 0, id: -1 };
-          cache.classes.set(classKey, cls);
+  /**
+   * Per elementary interval, the peers containing its addresses (ascending ids), as an
+   * outside address (`outside`: every ipBlock, network sets, the world and all entities)
+   * or a pod address (`pod`: ipBlocks that match pods, network sets) sees them.
+   */
+  #intervalMemberships(c: Compiled, ids: readonly number[], intervals: ReadonlyArray<readonly [bigint, bigint]>, fam: IpFamily, as: 'outside' | 'pod'): number[][] {
+    const out: number[][] = intervals.map(() => []);
+    const firsts = intervals.map((iv) => iv[0]);
+    const stamp = new Int32Array(intervals.length).fill(-1);
+    for (const k of ids) {
+      const peer = this.peerTable[k]?.peer;
+      if (peer === undefined) continue;
+      if (peer.kind === 'entity') {
+        if (as === 'outside' && (peer.entity === 'all' || peer.entity === 'world')) for (const l of out) l.push(k);
+        continue;
+      }
+      let nets: readonly Cidr[];
+      let except: readonly Cidr[] = [];
+      if (peer.kind === 'cidr') {
+        const prepared = c.peers.get(peer);
+        if (prepared?.cidr === undefined || (as === 'pod' && !peer.matchesPods)) continue;
+        nets = [prepared.cidr];
+        except = prepared.except ?? [];
+      } else if (peer.kind === 'networkSets') nets = c.peers.get(peer)?.nets ?? [];
+      else continue;
+      for (const net of nets) {
+        if (net.family !== fam) continue;
+        const last = cidrLast(net);
+        // Every CIDR boundary is a cut: an interval is wholly inside or outside each net.
+        for (let j = lowerBound(firsts, net.network); j < firsts.length && (firsts[j] ?? 0n) <= last; j++) {
+          if (stamp[j] === k) continue;
+          const ip: IpAddress = { family: fam, value: firsts[j] ?? 0n };
+          if (except.some((e) => cidrContainsIp(e, ip))) continue;
+          stamp[j] = k;
+          out[j]?.push(k);
         }
-        return { ip, text: formatIp(ip), order: ip.family === 4 ? Number(ip.value) : 0, cls };
+      }
+    }
+    return out;
+  }
+
+  /** Region identities from the intervals (after a policy change moved their boundaries or peers). */
+  #refreshRegions(c: Compiled, touched: Set<Identity>): void {
+    for (const id of this.regionIds) {
+      touched.add(id);
+      id.count = 0;
+      id.free = 0;
+    }
+    const spaces = this.#spacesOf(c);
+    for (const fam of [4, 6] as const) {
+      const space = spaces[fam];
+      space.intervals.forEach((_, k) => {
+        const id = this.#identity(space.regionSigs[k] ?? '', 'region', fam, space.regionMembers[k] ?? []);
+        touched.add(id);
+        id.count++;
       });
-      const e = { addrs, canonical: addrs.every((a, k) => pod.ips[k] === a.text) && addrs.length === pod.ips.length };
-      cache.pods.set(pod, e);
-      entries[i] = e;
     }
   }
 
-  // A duplicate address belongs to its first pod, as in evaluate(): kept iff
-  // podIndexByIp(text) is the pod. That lookup is skipped when it cannot drop anything:
-  // every address canonical (raw text = canonical text) and the same address list as
-  // the last pass, which had no duplicate.
-  const all: Array<{ readonly a: PodAddress; readonly pod: number }> = [];
-  let allCanonical = true;
-  entries.forEach((e, i) => {
-    if (e === undefined) return;
-    if (!e.canonical) allCanonical = false;
-    for (const a of e.addrs) all.push({ a, pod: i });
-  });
-  const lastPods = cache.lastPodTexts;
-  const unfiltered = allCanonical && lastPods !== undefined && lastPods.length === all.length && all.every((x, k) => lastPods[k] === x.a.text);
-  const kept = unfiltered ? all : all.filter((x) => c.podIndexByIp(x.a.text) === x.pod);
-  cache.lastPodTexts = allCanonical && kept.length === all.length ? all.map((x) => x.a.text) : undefined;
+  // ---- numbering and publishing ----
 
-  const addresses: Array<AddressIdentity & { readonly value: bigint; readonly order: number }> = [];
-  // Each class is numbered once per pass: its id is memoised on the cached class under this pass's stamp.
-  const stamp = ++cache.passes.count;
-  for (const { a, pod: i } of kept) {
-    let id = a.cls.stamp === stamp ? a.cls.id : -1;
-    if (id < 0) {
-      id = idOf(a.cls.sig, a.cls.membership);
-      a.cls.stamp = stamp;
-      a.cls.id = id;
-    }
-    addresses.push({ family: a.ip.family, ip: a.text, identity: id, value: a.ip.value, order: a.order });
-    addRep(id, a.ip.family, a.text, i);
-  }
-  const nonPodPeers = peers.map((_, k) => k).filter((k) => peers[k]?.[1].kind !== 'pods' && peers[k]?.[1].kind !== 'service');
-  for (const text of hostAddresses(c)) {
-    const ip = parseIp(text);
-    if (ip === undefined) continue;
-    const remote = remoteOfAddress(c, text, ip);
-    const membership = nonPodPeers.filter((k) => {
-      const peer = peers[k]?.[1];
-      return peer !== undefined && peerMatches(c, peer, remote);
-    });
-    const id = idOf(`H|${ip.family}|m:${sigOf(membership)}`, membership);
-    addresses.push({ family: ip.family, ip: text, identity: id, value: ip.value, order: ip.family === 4 ? Number(ip.value) : 0 });
-    addRep(id, ip.family, text, -1);
-  }
-  // The same addresses in the same order as the last pass (the common case): same sort.
-  const last = cache.lastOrder;
-  let sorted: typeof addresses;
-  if (last !== undefined && last.texts.length === addresses.length && addresses.every((a, k) => last.texts[k] === a.ip)) {
-    sorted = Array.from(last.perm, (k) => addresses[k] as (typeof addresses)[number]);
-  } else {
-    const position = new Map(addresses.map((a, k) => [a, k]));
-    sorted = sortAddresses(addresses);
-    cache.lastOrder = { texts: addresses.map((a) => a.ip), perm: Int32Array.from(sorted, (a) => position.get(a) ?? 0) };
-  }
-  const exact: Record<IpFamily, bigint[]> = { 4: [], 6: [] };
-  for (const a of sorted) exact[a.family].push(a.value);
-
-  const regions: RegionIdentity[] = [];
-  for (const fam of [4, 6] as const) {
-    const taken = exact[fam];
-    const space = cache.spaces[fam];
-    const regionIds = new Map<string, number>();
-    space.intervals.forEach(([first, last], k) => {
-      const sig = space.regionSigs[k] ?? '';
-      let id = regionIds.get(sig);
-      if (id === undefined) {
-        id = idOf(sig, space.regionMembers[k] ?? []);
-        regionIds.set(sig, id);
+  /**
+   * Numbers: surviving classes keep theirs, classes that went free theirs, new classes
+   * take the lowest free numbers in sig order. `rebuiltFrom`: the identities before a
+   * rebuild (every live class is a new object then).
+   */
+  #number(touched: ReadonlySet<Identity>, rebuiltFrom: ReadonlyMap<string, Identity> | undefined): { born: Identity[]; died: Identity[] } {
+    const died: Identity[] = [];
+    const freed: number[] = [];
+    const born: Identity[] = [];
+    const changes: Array<[string, number | undefined]> = [];
+    if (rebuiltFrom !== undefined) {
+      for (const [sig, n] of this.numbers) {
+        const now = this.bySig.get(sig);
+        if (now !== undefined && now.count > 0) {
+          now.id = n;
+          continue;
+        }
+        freed.push(n);
+        changes.push([sig, undefined]);
+        const old = rebuiltFrom.get(sig);
+        if (old !== undefined) died.push(old);
       }
-      const prev = regions[regions.length - 1];
-      if (prev !== undefined && prev.family === fam && prev.identity === id && prev.last + 1n === first) {
-        regions[regions.length - 1] = { ...prev, last };
+      for (const [sig, id] of this.bySig) if (id.count <= 0) this.bySig.delete(sig);
+      this.regionIds.clear();
+      for (const id of this.bySig.values()) if (id.kind === 'region') this.regionIds.add(id);
+      this.byId.clear();
+      for (const id of this.bySig.values()) if (id.id > 0) this.byId.set(id.id, id);
+      for (const id of this.bySig.values()) if (id.id === 0) born.push(id);
+    } else {
+      for (const id of touched) {
+        if (id.count > 0) {
+          if (id.id === 0) born.push(id);
+          continue;
+        }
+        if (this.bySig.get(id.sig) === id) this.bySig.delete(id.sig);
+        this.regionIds.delete(id);
+        if (id.id > 0) {
+          died.push(id);
+          freed.push(id.id);
+          changes.push([id.sig, undefined]);
+          if (this.byId.get(id.id) === id) this.byId.delete(id.id);
+        }
+      }
+    }
+    for (const n of freed) heapPush(this.#free, n);
+    born.sort((a, b) => (a.sig < b.sig ? -1 : a.sig > b.sig ? 1 : 0));
+    for (const b of born) {
+      b.id = heapPop(this.#free) ?? this.high++;
+      this.byId.set(b.id, b);
+      changes.push([b.sig, b.id]);
+    }
+    if (changes.length > 0) this.numbers = this.numbers.with(changes);
+    return { born, died };
+  }
+
+  /**
+   * Applies the address changes to the sorted lists and publishes them; brings the free
+   * addresses of regions up to date (of every interval when the regions were recomputed).
+   */
+  #publish(changes: AddressChanges, regionsRecomputed: boolean): void {
+    const spaces = this.#spaces;
+    const dirtyIntervals: Record<IpFamily, Set<number>> = { 4: new Set(), 6: new Set() };
+    let addressesChanged = false;
+    for (const fam of [4, 6] as const) {
+      const sorted = this.#sorted[fam];
+      const ops = changes.net(fam);
+      if (ops.length === 0) continue;
+      if (ops.length > 64 + (sorted.items.length >> 4)) {
+        // Many changes: rebuild the family's list from the surviving and new items.
+        const gone = new Set(ops.map((o) => o.text));
+        const all: Array<{ key: number | bigint; item: AddressIdentity }> = [];
+        sorted.items.forEach((item, k) => { if (!gone.has(item.ip)) all.push({ key: sorted.keys[k] as number | bigint, item }); });
+        for (const o of ops) if (o.identity !== undefined) all.push({ key: keyOf(fam, o.ip.value), item: { family: fam, ip: o.text, identity: o.identity.id } });
+        all.sort((a, b) => cmpKey(a.key, b.key));
+        this.#sorted[fam] = { items: all.map((a) => a.item), keys: all.map((a) => a.key) };
+        addressesChanged = true;
       } else {
-        regions.push({ family: fam, first, last, identity: id });
+        for (const o of ops) {
+          const key = keyOf(fam, o.ip.value);
+          const at = lowerBound(sorted.keys, key);
+          const present = sorted.keys[at] === key;
+          if (o.identity === undefined) {
+            if (!present) continue;
+            sorted.items.splice(at, 1);
+            sorted.keys.splice(at, 1);
+          } else if (present) {
+            if (sorted.items[at]?.identity === o.identity.id) continue;
+            sorted.items[at] = { family: fam, ip: o.text, identity: o.identity.id };
+          } else {
+            sorted.items.splice(at, 0, { family: fam, ip: o.text, identity: o.identity.id });
+            sorted.keys.splice(at, 0, key);
+          }
+          addressesChanged = true;
+        }
       }
-      const free = firstFree(taken, first, last);
-      if (free !== undefined) addRep(id, fam, formatIp({ family: fam, value: free }), -1);
-      else family.set(id, fam);
-    });
-  }
-  return {
-    addresses: sorted.map(({ family: f, ip, identity }) => ({ family: f, ip, identity })),
-    regions, reps, family, signatures, nextIdentity: next, peers, members, cache,
-  };
-}
+      if (spaces !== undefined && !regionsRecomputed) for (const o of ops) dirtyIntervals[fam].add(upperBound(spaces[fam].firsts, o.ip.value) - 1);
+    }
+    if (addressesChanged) this.addresses = this.#sorted[4].items.concat(this.#sorted[6].items);
 
-/** Distinct peers of the policy set by canonical key, sorted; FQDN peers never match an address. */
-function distinctPeers(c: Compiled): Array<[string, Peer]> {
-  const byKey = new Map<string, Peer>();
-  for (const [peer, prepared] of c.peers) if (peer.kind !== 'fqdn' && !byKey.has(prepared.key)) byKey.set(prepared.key, peer);
-  return [...byKey].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-}
+    // Regions: which intervals have an address no pod or node holds.
+    if (spaces !== undefined) {
+      for (const fam of [4, 6] as const) {
+        const space = spaces[fam];
+        const ks = regionsRecomputed ? space.intervals.keys() : dirtyIntervals[fam];
+        for (const k of ks) {
+          const iv = space.intervals[k];
+          if (iv === undefined) continue;
+          const free = firstFree(this.#sorted[fam].keys, fam, iv[0], iv[1]) ? 1 : 0;
+          const was = regionsRecomputed ? 0 : (space.hasFree[k] ?? 0);
+          if (free === was && !regionsRecomputed) continue;
+          space.hasFree[k] = free;
+          const id = this.bySig.get(space.regionSigs[k] ?? '');
+          if (id !== undefined) id.free += free - was;
+        }
+      }
+      if (regionsRecomputed) {
+        const regions: RegionIdentity[] = [];
+        for (const fam of [4, 6] as const) {
+          const space = spaces[fam];
+          space.intervals.forEach(([first, last], k) => {
+            const id = this.bySig.get(space.regionSigs[k] ?? '')?.id ?? 0;
+            const prev = regions[regions.length - 1];
+            if (prev !== undefined && prev.family === fam && prev.identity === id && prev.last + 1n === first) regions[regions.length - 1] = { ...prev, last };
+            else regions.push({ family: fam, first, last, identity: id });
+          });
+        }
+        if (!sameRegions(regions, this.regions)) this.regions = regions;
+      }
+    }
 
-function referencedPortNames(c: Compiled): Set<string> {
-  const names = new Set<string>();
-  for (const p of c.enforced) {
-    for (const r of [...(p.ingress?.rules ?? []), ...(p.egress?.rules ?? [])]) {
-      for (const e of [...(r.ports ?? []), ...(r.notPorts ?? [])]) if (e.ports?.kind === 'named') names.add(e.ports.name);
+    // This node's addresses.
+    const localOps = changes.localOps();
+    if (localOps.length > 0) {
+      let changed = false;
+      for (const op of localOps) {
+        const had = this.#localItems.get(op.text);
+        if (op.identity === undefined) {
+          if (had !== undefined) {
+            this.#localItems.delete(op.text);
+            changed = true;
+          }
+        } else if (had?.identity !== op.identity.id) {
+          this.#localItems.set(op.text, { family: op.ip.family, ip: op.text, identity: op.identity.id });
+          changed = true;
+        }
+      }
+      if (changed) {
+        const items = [...this.#localItems.values()];
+        const key = (a: AddressIdentity): number | bigint => keyOf(a.family, parseIp(a.ip)?.value ?? 0n);
+        items.sort((a, b) => a.family - b.family || cmpKey(key(a), key(b)));
+        this.local = items;
+      }
     }
   }
-  return names;
 }
 
-function namedPortsOf(c: Compiled, podIndex: number, names: ReadonlySet<string>): string {
-  const ports = c.pods[podIndex]?.ports ?? [];
-  if (ports.length === 0 || names.size === 0) return '';
-  return ports.filter((cp) => cp.name !== undefined && names.has(cp.name))
+/** The net effect of an update on the address lists: per address, its identity after (undefined: gone). */
+class AddressChanges {
+  readonly #ops = new Map<string, { ip: IpAddress; text: string; identity: Identity | undefined }>();
+  /** This node's addresses among them: their identity after, undefined when no longer a local pod's. */
+  readonly #local = new Map<string, { ip: IpAddress; text: string; identity: Identity | undefined }>();
+
+  remove(ip: IpAddress, text: string, local: boolean): void {
+    this.#ops.set(text, { ip, text, identity: undefined });
+    if (local) this.#local.set(text, { ip, text, identity: undefined });
+  }
+
+  add(ip: IpAddress, text: string, identity: Identity, local: boolean): void {
+    this.#ops.set(text, { ip, text, identity });
+    if (local) this.#local.set(text, { ip, text, identity });
+    else if (this.#local.has(text)) this.#local.set(text, { ip, text, identity: undefined });
+  }
+
+  net(fam: IpFamily): Array<{ ip: IpAddress; text: string; identity: Identity | undefined }> {
+    const out: Array<{ ip: IpAddress; text: string; identity: Identity | undefined }> = [];
+    for (const o of this.#ops.values()) if (o.ip.family === fam) out.push(o);
+    return out;
+  }
+
+  localOps(): Array<{ ip: IpAddress; text: string; identity: Identity | undefined }> {
+    return [...this.#local.values()];
+  }
+}
+
+/** The peers (and notPeers) of a policy's rules. */
+function peersOf(p: Policy): Peer[] {
+  const out: Peer[] = [];
+  for (const r of [...(p.ingress?.rules ?? []), ...(p.egress?.rules ?? [])]) {
+    for (const peer of r.peers ?? []) out.push(peer);
+    for (const peer of r.notPeers ?? []) out.push(peer);
+  }
+  return out;
+}
+
+/** Adds `by` for every named port entry of the policy's rules. */
+function countPortNames(counts: Map<string, number>, p: Policy, by: number): void {
+  for (const r of [...(p.ingress?.rules ?? []), ...(p.egress?.rules ?? [])]) {
+    for (const e of [...(r.ports ?? []), ...(r.notPorts ?? [])]) if (e.ports?.kind === 'named') counts.set(e.ports.name, (counts.get(e.ports.name) ?? 0) + by);
+  }
+}
+
+function first<T>(items: Iterable<T>): T | undefined {
+  for (const x of items) return x;
+  return undefined;
+}
+
+function namedPortsOf(pod: Pod, names: ReadonlySet<string>): string {
+  if (pod.ports.length === 0 || names.size === 0) return '';
+  return pod.ports.filter((cp) => cp.name !== undefined && names.has(cp.name))
     .map((cp) => `${cp.name}/${cp.protocol}/${cp.port}`).sort().join(',');
 }
 
 /** What a pod contributes regardless of the address: selecting policies per direction and named ports. */
-function podSignature(c: Compiled, podIndex: number, names: ReadonlySet<string>): string {
-  const ids = (dir: 'ingress' | 'egress'): string => c.selectionOf(podIndex, dir).map((pi) => c.enforced[pi]?.id ?? '').join(',');
-  return `in:${ids('ingress')}|eg:${ids('egress')}|np:${namedPortsOf(c, podIndex, names)}`;
+function podSignature(c: Compiled, slot: number, np: string): string {
+  const ids = (dir: 'ingress' | 'egress'): string => c.selectionOf(slot, dir).map((pi) => c.enforced[pi]?.id ?? '').join(',');
+  return `in:${ids('ingress')}|eg:${ids('egress')}|np:${np}`;
+}
+
+function groupMatches(c: Compiled, peer: Peer, g: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly serviceAccount: string }): boolean {
+  switch (peer.kind) {
+    case 'entity': return peer.entity === 'all' || peer.entity === 'cluster';
+    case 'service': return serviceBackend(c.peers.get(peer)?.services ?? [], g.namespace, g.labels);
+    case 'pods':
+      return c.inScope(peer.namespaces, g.namespace) && matchSelector(peer.pods, g.labels)
+        && (peer.serviceAccounts === undefined || serviceAccountMatches(peer.serviceAccounts, g.serviceAccount));
+    default: return false;
+  }
 }
 
 function labelsKey(labels: Readonly<Record<string, string>>): string {
@@ -325,120 +914,36 @@ function labelsKey(labels: Readonly<Record<string, string>>): string {
   return out;
 }
 
-/**
- * Per group, the sorted peers matching its pods whatever their address: pod peers,
- * service peers (the group's pods back a matching Service) and entities, for the groups of the given pods (index → group key, `${namespace}\0${labels}`).
- * Groups already in `known` are reused; each pod peer looks only at the new groups of the
- * namespaces in its scope.
- */
-function groupMemberships(c: Compiled, peers: ReadonlyArray<readonly [string, Peer]>, groupKeys: ReadonlyMap<number, string>, known: Map<string, readonly number[]>): ReadonlyMap<string, readonly number[]> {
-  const fresh = new Map<string, { labels: Readonly<Record<string, string>>; serviceAccount: string; list: number[] }>();
-  const byNamespace = new Map<string, string[]>();
-  groupKeys.forEach((key, i) => {
-    const pod = c.pods[i];
-    if (pod === undefined || pod.hostNetwork || known.has(key) || fresh.has(key)) return;
-    fresh.set(key, { labels: pod.labels, serviceAccount: pod.serviceAccount ?? 'default', list: [] });
-    let l = byNamespace.get(pod.namespace);
-    if (l === undefined) byNamespace.set(pod.namespace, (l = []));
-    l.push(key);
-  });
-  if (fresh.size === 0) return known;
-  const namespaces = [...byNamespace.keys()];
-  const scopeCache = new Map<string, string[]>();
-  peers.forEach(([, peer], k) => {
-    if (peer.kind === 'entity') {
-      if (peer.entity === 'all' || peer.entity === 'cluster') for (const g of fresh.values()) g.list.push(k);
-      return;
-    }
-    if (peer.kind === 'service') {
-      const services = c.peers.get(peer)?.services ?? [];
-      for (const n of new Set(services.map((svc) => svc.namespace))) {
-        for (const key of byNamespace.get(n) ?? []) {
-          const g = fresh.get(key);
-          if (g !== undefined && serviceBackend(services, n, g.labels)) g.list.push(k);
-        }
-      }
-      return;
-    }
-    if (peer.kind !== 'pods') return;
-    let inScope: readonly string[];
-    if (peer.namespaces.kind === 'names') inScope = [...new Set(peer.namespaces.names)];
-    else {
-      const key = namespaceScopeKey(peer.namespaces);
-      let l = scopeCache.get(key);
-      if (l === undefined) {
-        const scope = peer.namespaces;
-        l = namespaces.filter((n) => c.inScope(scope, n));
-        scopeCache.set(key, l);
-      }
-      inScope = l;
-    }
-    for (const n of inScope) {
-      for (const key of byNamespace.get(n) ?? []) {
-        const g = fresh.get(key);
-        if (g !== undefined && matchSelector(peer.pods, g.labels)
-          && (peer.serviceAccounts === undefined || serviceAccountMatches(peer.serviceAccounts, g.serviceAccount))) g.list.push(k);
-      }
-    }
-  });
-  for (const [key, g] of fresh) known.set(key, g.list);
-  return known;
-}
-
-/**
- * Per elementary interval, the sorted peers containing its addresses, as an outside
- * address (`outside`: every ipBlock, network sets, the world and all entities) or a pod
- * address (`pod`: ipBlocks that match pods, network sets) sees them.
- */
-function intervalMemberships(c: Compiled, peers: ReadonlyArray<readonly [string, Peer]>, intervals: ReadonlyArray<readonly [bigint, bigint]>, fam: IpFamily, as: 'outside' | 'pod'): number[][] {
-  const out: number[][] = intervals.map(() => []);
-  const firsts = intervals.map((iv) => iv[0]);
-  const stamp = new Int32Array(intervals.length).fill(-1);
-  peers.forEach(([, peer], k) => {
-    if (peer.kind === 'entity') {
-      if (as === 'outside' && (peer.entity === 'all' || peer.entity === 'world')) for (const l of out) l.push(k);
-      return;
-    }
-    let nets: readonly Cidr[];
-    let except: readonly Cidr[] = [];
-    if (peer.kind === 'cidr') {
-      const prepared = c.peers.get(peer);
-      if (prepared?.cidr === undefined || (as === 'pod' && !peer.matchesPods)) return;
-      nets = [prepared.cidr];
-      except = prepared.except ?? [];
-    } else if (peer.kind === 'networkSets') nets = c.peers.get(peer)?.nets ?? [];
-    else return;
-    for (const net of nets) {
-      if (net.family !== fam) continue;
-      const last = cidrLast(net);
-      // Every CIDR boundary is a cut: an interval is wholly inside or outside each net.
-      for (let j = lowerBound(firsts, net.network); j < firsts.length && (firsts[j] ?? 0n) <= last; j++) {
-        if (stamp[j] === k) continue;
-        const ip: IpAddress = { family: fam, value: firsts[j] ?? 0n };
-        if (except.some((e) => cidrContainsIp(e, ip))) continue;
-        stamp[j] = k;
-        out[j]?.push(k);
-      }
-    }
-  });
-  return out;
-}
-
-/** By (family, address); IPv4 by a numeric key sort, as this runs on every plan. */
-function sortAddresses<T extends { readonly family: IpFamily; readonly value: bigint; readonly order: number }>(all: readonly T[]): T[] {
-  const v4 = all.filter((a) => a.family === 4);
-  const v6 = all.filter((a) => a.family === 6).sort((a, b) => cmpBig(a.value, b.value));
-  const SHIFT = 2 ** 21;
-  let out4: T[];
-  if (v4.length < SHIFT) {
-    const keys = new Float64Array(v4.length);
-    for (let k = 0; k < v4.length; k++) keys[k] = (v4[k]?.order ?? 0) * SHIFT + k;
-    keys.sort();
-    out4 = Array.from(keys, (key) => v4[key % SHIFT] as T);
-  } else {
-    out4 = v4.sort((a, b) => a.order - b.order);
+/** [first, last] blocks of the family between every CIDR boundary the policies mention. */
+function elementaryIntervals(c: Compiled, fam: IpFamily): Array<[bigint, bigint]> {
+  const cuts = new Set<bigint>([0n]);
+  const cut = (net: Cidr): void => {
+    if (net.family !== fam) return;
+    cuts.add(net.network);
+    const end = cidrLast(net) + 1n;
+    if (end <= MAX[fam]) cuts.add(end);
+  };
+  for (const prepared of c.peers.values()) {
+    if (prepared.cidr !== undefined) cut(prepared.cidr);
+    for (const e of prepared.except ?? []) cut(e);
+    for (const n of prepared.nets ?? []) cut(n);
   }
-  return out4.concat(v6);
+  const sorted = [...cuts].sort(cmpBig);
+  return sorted.map((first, k) => [first, k + 1 < sorted.length ? (sorted[k + 1] ?? 0n) - 1n : MAX[fam]]);
+}
+
+function keyOf(fam: IpFamily, value: bigint): number | bigint {
+  return fam === 4 ? Number(value) : value;
+}
+
+/** Whether [first, last] has an address not in the sorted `taken` keys. */
+function firstFree(taken: ReadonlyArray<number | bigint>, fam: IpFamily, first: bigint, last: bigint): boolean {
+  let candidate = first;
+  for (let k = lowerBound(taken, keyOf(fam, first)); k < taken.length && taken[k] === keyOf(fam, candidate); k++) {
+    candidate++;
+    if (candidate > last) return false;
+  }
+  return candidate <= last;
 }
 
 function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
@@ -465,6 +970,13 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
   return out;
 }
 
+function insertSorted(a: readonly number[], v: number): number[] {
+  const out = [...a];
+  const at = lowerBound(out, v);
+  if (out[at] !== v) out.splice(at, 0, v);
+  return out;
+}
+
 /** The number of values <= v. */
 function upperBound(values: readonly bigint[], v: bigint): number {
   let lo = 0;
@@ -477,50 +989,74 @@ function upperBound(values: readonly bigint[], v: bigint): number {
   return lo;
 }
 
-function lowerBound(values: readonly bigint[], v: bigint): number {
+/** The number of values < v. */
+function lowerBound<T extends number | bigint>(values: readonly T[], v: T): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((values[mid] ?? 0n) < v) lo = mid + 1;
+    if ((values[mid] as T) < v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** Node addresses and host-network pod addresses that are no (non host-network) pod's. */
-function hostAddresses(c: Compiled): string[] {
-  const out = new Set<string>();
-  for (const n of c.cluster.nodes) for (const ip of n.ips) out.add(ip);
-  for (const p of c.cluster.pods) if (p.hostNetwork) for (const ip of p.ips) out.add(ip);
-  return [...out].filter((ip) => c.podIndexByIp(ip) === undefined && c.hostOfIp(ip) !== null && parseIp(ip) !== undefined);
-}
-
-/** [first, last] blocks of the family between every CIDR boundary the policies mention. */
-function elementaryIntervals(c: Compiled, fam: IpFamily): Array<[bigint, bigint]> {
-  const cuts = new Set<bigint>([0n]);
-  const cut = (net: Cidr): void => {
-    if (net.family !== fam) return;
-    cuts.add(net.network);
-    const end = cidrLast(net) + 1n;
-    if (end <= MAX[fam]) cuts.add(end);
-  };
-  for (const prepared of c.peers.values()) {
-    if (prepared.cidr !== undefined) cut(prepared.cidr);
-    for (const e of prepared.except ?? []) cut(e);
-    for (const n of prepared.nets ?? []) cut(n);
-  }
-  const sorted = [...cuts].sort(cmpBig);
-  return sorted.map((first, k) => [first, k + 1 < sorted.length ? (sorted[k + 1] ?? 0n) - 1n : MAX[fam]]);
-}
-
-/** The first address of [first, last] that is not in the sorted `taken` list. */
-function firstFree(taken: readonly bigint[], first: bigint, last: bigint): bigint | undefined {
-  let candidate = first;
-  for (let k = lowerBound(taken, first); k < taken.length && taken[k] === candidate; k++) candidate++;
-  return candidate <= last ? candidate : undefined;
-}
-
-export function cmpBig(a: bigint, b: bigint): number {
+function cmpKey(a: number | bigint, b: number | bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+function cmpBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+function sameRegions(a: readonly RegionIdentity[], b: readonly RegionIdentity[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x.family !== y.family || x.first !== y.first || x.last !== y.last || x.identity !== y.identity) return false;
+  }
+  return true;
+}
+
+// A binary min-heap of free identity numbers.
+function heapPush(h: number[], v: number): void {
+  h.push(v);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if ((h[p] ?? 0) <= v) break;
+    h[i] = h[p] ?? 0;
+    i = p;
+  }
+  h[i] = v;
+}
+
+function heapPop(h: number[]): number | undefined {
+  const top = h[0];
+  if (top === undefined) return undefined;
+  const last = h.pop() as number;
+  if (h.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      let mv = last;
+      if (l < h.length && (h[l] ?? 0) < mv) { m = l; mv = h[l] ?? 0; }
+      if (r < h.length && (h[r] ?? 0) < mv) { m = r; mv = h[r] ?? 0; }
+      if (m === i) break;
+      h[i] = mv;
+      i = m;
+    }
+    h[i] = last;
+  }
+  return top;
+}
+

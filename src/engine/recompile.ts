@@ -1,199 +1,478 @@
-// recompile(): the compiled form of a cluster whose pods changed since `previous` was
-// compiled, with the same policy set, namespaces, nodes, network sets and services (same
-// objects: prepared peers depend on them).
-// Everything on the policy side (tiers, evaluation order, prepared peers, distinct
-// subjects, namespace-selector caches) is shared with `previous`; per pod, only pods that
-// are new or not the previous object for their key are matched against the subjects, and
-// the per-pod indexes are shared when the pod list kept its keys in place (a relabel) or
-// rebuilt in one linear pass without selector work (an add or a removal). Whenever the
-// shortcut could differ from compile() — another policy side, a host-network pod among
-// the changed ones (it changes node addresses), a namespace that only pods name
-// appearing or going, a duplicate key or an invalid address — it is compile() itself.
+// recompile(): the compiled form of a cluster whose pods and/or policies changed since
+// `previous` was compiled, with the same namespaces, nodes, network sets and services
+// (same objects: prepared peers and namespace-selector caches depend on them).
+//
+// It takes over `previous`'s indexes and updates them in place, then retires `previous`
+// (compile.ts): at 100,000 pods even copying the per-slot arrays once per change costs
+// more than the change, and big short-lived arrays make the garbage collector stall.
+// Pods keep their slots: the new pod list is walked against the previous one (pointer
+// compares; a key is looked up only where the lists part), a replaced pod takes its
+// predecessor's slot, an added pod a freed or a new slot, and the last slots move into
+// holes left by removals. Only new pods are matched against the subjects (indexed by
+// namespace). Each recompile() notes the slots it changed in the lineage's journal, so a
+// planner can follow without comparing every slot.
+//
+// Policies: the policy side (evaluation order, prepared peers, subjects) is rebuilt from
+// the previous one without selector work; only pods some changed policy selects, by its
+// old or its new subject, get their selections recomputed, and the others' lists are
+// renumbered into a fresh store when the evaluation order changed.
+//
+// Whenever the shortcut could differ from compile() — other namespaces, nodes, network
+// sets, services or tiers, a host-network pod among the changed ones (it changes node
+// addresses), a namespace that only pods name appearing or going, a duplicate key, an
+// address two pods hold, an invalid address or CIDR, pods reordered, or many pods
+// changed at once — it is compile() itself (which also reports the problems), and
+// `previous` stays as it was. A retired `previous` also gets compile().
 import type { Cluster, Pod } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
 import type { IpAddress } from '../model/ip.ts';
+import type { Peer } from '../model/peer.ts';
+import type { Policy } from '../model/policy.ts';
 import type { PolicySet } from '../model/tier.ts';
-import type { CompiledCluster, PodIndexes, SelectionIndexes } from './compile.ts';
-import { Compiled, compile, internals, internList, subjectSelects } from './compile.ts';
+import type { CompiledCluster, CompiledState, PreparedPeer } from './compile.ts';
+import { allRules, Compiled, compile, JOURNAL_LENGTH, ListStore, peerKey, preparePeer, selectionFor, sortEnforced, SubjectIndex, subjectSelects } from './compile.ts';
+import { EngineError } from './engine-error.ts';
 
 /**
- * Same result as `compile(cluster, policies)`, reusing `previous`. `changedPods`: keys the
- * caller knows changed (added, removed, relabelled); pods are also compared by object
- * identity with `previous`, so a key left out costs nothing in exactness.
+ * Same result as `compile(cluster, policies)`, reusing and retiring `previous` (see the
+ * top of this file). `changedPods`: keys the caller knows changed; pods are compared by
+ * object identity with `previous` anyway, so the hint only documents the change.
  */
-export function recompile(previous: CompiledCluster, cluster: Cluster, policies: PolicySet, changedPods: ReadonlySet<string>): CompiledCluster {
-  const prev = internals(previous);
-  if (!samePolicySide(prev, cluster, policies)) return compile(cluster, policies);
-  const inPlace = aligned(prev, cluster, changedPods);
-  const reused = inPlace === undefined ? shifted(prev, cluster) : inPlace;
-  if (reused === null) return compile(cluster, policies);
-  return new Compiled(cluster, policies, { previous: prev, ...reused });
-}
-
-function samePolicySide(prev: Compiled, cluster: Cluster, policies: PolicySet): boolean {
-  const p = prev.policies;
+export function recompile(previous: CompiledCluster, cluster: Cluster, policies: PolicySet, changedPods: ReadonlySet<string> = new Set()): CompiledCluster {
+  if (!(previous instanceof Compiled)) throw new EngineError('this CompiledCluster was not made by compile()');
+  void changedPods;
+  const prev = previous;
   const c = prev.cluster;
-  return (p === policies || (sameList(p.tiers, policies.tiers) && sameList(p.policies, policies.policies)))
-    && sameList(c.namespaces, cluster.namespaces) && sameList(c.nodes, cluster.nodes) && sameList(c.networkSets, cluster.networkSets)
-    && sameList(c.services, cluster.services);
+  if (prev.retired || !sameList(c.namespaces, cluster.namespaces) || !sameList(c.nodes, cluster.nodes)
+    || !sameList(c.networkSets, cluster.networkSets) || !sameList(c.services, cluster.services)) return compile(cluster, policies);
+  const samePolicies = prev.policies === policies || (sameList(prev.policies.tiers, policies.tiers) && sameList(prev.policies.policies, policies.policies));
+  const side = samePolicies ? undefined : policyChange(prev, cluster, policies);
+  if (side === null) return compile(cluster, policies);
+  const change = podChange(prev, cluster);
+  if (change === null) return compile(cluster, policies);
+  // From here on, `previous`'s indexes are updated in place.
+  prev.retire();
+  return apply(prev.state, change, side, cluster, policies);
 }
 
-interface Reused {
-  readonly pods: PodIndexes;
-  readonly selection: SelectionIndexes;
+// ---- policies ----
+
+interface PolicyChange {
+  /** Policy objects new to the list, and those gone from it (staged ones too). */
+  readonly added: readonly Policy[];
+  readonly removed: readonly Policy[];
+  /** Of those, the enforced ones. */
+  readonly addedEnforced: readonly Policy[];
+  readonly removedEnforced: readonly Policy[];
+  /** Peers of the added policies that need preparing. */
+  readonly prepared: ReadonlyMap<Peer, PreparedPeer>;
+  readonly enforced: readonly Policy[];
+  readonly enforcedTier: Int32Array;
+  /** Old enforced index → new index (-1: gone); undefined when every change kept its place in the evaluation order. */
+  readonly remap: Int32Array | undefined;
+}
+
+/** What changes on the policy side, computed without touching `prev`; null when only compile() is exact. */
+function policyChange(prev: Compiled, cluster: Cluster, policies: PolicySet): PolicyChange | null {
+  if (!sameList(prev.policies.tiers, policies.tiers)) return null;
+  const S = prev.state;
+  const diff = diffList(prev.policies.policies, policies.policies, (p) => (S.policyById.get(p.id) === p));
+  const { added, removed } = diff;
+  const tierIndex = new Map(prev.tiers.map((t, i) => [t.name, i]));
+  const removedIds = new Set(removed.map((p) => p.id));
+  const addedIds = new Set<string>();
+  for (const p of added) {
+    if (addedIds.has(p.id) || !tierIndex.has(p.tier)) return null;
+    addedIds.add(p.id);
+    if (S.policyById.has(p.id) && !removedIds.has(p.id)) return null;
+  }
+  const problems: string[] = [];
+  const prepared = new Map<Peer, PreparedPeer>();
+  for (const p of added) {
+    for (const rule of allRules(p)) {
+      for (const peer of [...(rule.peers ?? []), ...(rule.notPeers ?? [])]) {
+        if (S.peers.has(peer) || prepared.has(peer)) continue;
+        prepared.set(peer, preparePeer(cluster, (scope, ns) => prev.inScope(scope, ns), peer, peerKey(peer), `${p.id} ${peer.path}`, problems));
+      }
+    }
+  }
+  if (problems.length > 0) return null;
+
+  const removedEnforced = removed.filter((p) => !p.staged);
+  const addedEnforced = added.filter((p) => !p.staged);
+  const byId = new Map(removedEnforced.map((p) => [p.id, p]));
+  const inPlace = removedEnforced.length === addedEnforced.length && addedEnforced.every((n) => {
+    const o = byId.get(n.id);
+    return o !== undefined && n.tier === o.tier && n.order === o.order;
+  });
+  if (inPlace) {
+    // Every change replaces a policy at its own place in the evaluation order.
+    const replacement = new Map(addedEnforced.map((n) => [byId.get(n.id) as Policy, n]));
+    const enforced = replacement.size === 0 ? prev.enforced : prev.enforced.map((p) => replacement.get(p) ?? p);
+    return { added, removed, addedEnforced, removedEnforced, prepared, enforced, enforcedTier: prev.enforcedTier, remap: undefined };
+  }
+  const { enforced, enforcedTier } = sortEnforced(policies.policies, tierIndex);
+  const newIndex = new Map(enforced.map((p, i) => [p, i]));
+  const remap = Int32Array.from(prev.enforced, (p) => newIndex.get(p) ?? -1);
+  return { added, removed, addedEnforced, removedEnforced, prepared, enforced, enforcedTier, remap };
 }
 
 /**
- * The pod list has the previous keys at the same positions: only the changed positions
- * are redone. undefined: not aligned; null: only compile() gives the exact result.
+ * Objects of `b` not in `a` and of `a` not in `b`, walking both lists together (pointer
+ * compares; `known(x)`: x is an object of `a`, used where the lists part); a set
+ * difference when an object of `a` moved back.
  */
-function aligned(prev: Compiled, cluster: Cluster, changedPods: ReadonlySet<string>): Reused | null | undefined {
-  const pods = cluster.pods;
-  const old = prev.pods;
-  if (pods.length !== old.length) return undefined;
-  const base = prev.reusable();
-  const changed = new Set<number>();
-  for (let i = 0; i < pods.length; i++) if (pods[i] !== old[i]) changed.add(i);
-  for (const key of changedPods) {
-    const i = base.pods.podIndexByKey.get(key);
-    if (i !== undefined) changed.add(i);
-  }
-  let ipsChanged = false;
-  for (const i of changed) {
-    const p = pods[i];
-    const q = old[i];
-    if (p === undefined || q === undefined || p.key !== q.key || p.namespace !== q.namespace) return undefined;
-    if (p.hostNetwork || q.hostNetwork) return null;
-    if (!sameList(p.ips, q.ips)) ipsChanged = true;
-  }
-  let podIps = base.pods.podIps;
-  let podByIpMap = base.pods.podByIpMap;
-  if (ipsChanged) {
-    const copy = podIps.slice();
-    for (const i of changed) {
-      const parsed = parseIps(pods[i]);
-      if (parsed === undefined) return null;
-      copy[i] = parsed;
+function diffList<T>(a: readonly T[], b: readonly T[], known: (x: T) => boolean): { added: T[]; removed: T[] } {
+  const added: T[] = [];
+  const removed: T[] = [];
+  let j = 0;
+  for (let i = 0; i < b.length; i++) {
+    const x = b[i] as T;
+    if (j < a.length && a[j] === x) {
+      j++;
+      continue;
     }
-    podIps = copy;
-    podByIpMap = ipOwners(pods);
+    if (!known(x)) {
+      added.push(x);
+      continue;
+    }
+    let k = j;
+    while (k < a.length && a[k] !== x) k++;
+    if (k === a.length) {
+      const inA = new Set(a);
+      const inB = new Set(b);
+      return { added: b.filter((y) => !inA.has(y)), removed: a.filter((y) => !inB.has(y)) };
+    }
+    for (let q = j; q < k; q++) removed.push(a[q] as T);
+    j = k + 1;
   }
-  const selection = patchSelection(prev, base.selection, pods, changed);
-  return { pods: { ...base.pods, podIps, podByIpMap }, selection };
+  for (let q = j; q < a.length; q++) removed.push(a[q] as T);
+  return { added, removed };
 }
 
-/** Pods were added, removed or moved: the pod indexes are rebuilt, selections of unchanged pods carried over. null: only compile() is exact. */
-function shifted(prev: Compiled, cluster: Cluster): Reused | null {
-  const pods = cluster.pods;
-  const old = prev.pods;
-  const base = prev.reusable();
-  const kept = new Uint8Array(old.length);
-  const podIndexByKey = new Map<string, number>();
-  const podsByNs = new Map<string, number[]>();
-  const podIps: (readonly IpAddress[])[] = new Array<readonly IpAddress[]>(pods.length);
-  const selIngress = new Int32Array(pods.length);
-  const selEgress = new Int32Array(pods.length);
-  const fresh: number[] = [];
-  // Host-network pods own node addresses in list order: they must keep their relative order.
-  let lastHost = -1;
-  let cursor = 0;
-  for (let i = 0; i < pods.length; i++) {
-    const pod = pods[i] as Pod;
-    podIndexByKey.set(pod.key, i);
-    if (podIndexByKey.size === i) return null;
-    let list = podsByNs.get(pod.namespace);
-    if (list === undefined) podsByNs.set(pod.namespace, (list = []));
-    list.push(i);
-    // Walk both lists together: only where they part is a key looked up.
-    if (old[cursor] !== pod) {
-      const found = base.pods.podIndexByKey.get(pod.key);
-      if (found !== undefined && old[found] === pod) cursor = found;
-    }
-    const j = old[cursor] === pod ? cursor++ : undefined;
-    if (j !== undefined) {
-      kept[j] = 1;
-      if (pod.hostNetwork) {
-        if (j < lastHost) return null;
-        lastHost = j;
-      }
-      podIps[i] = base.pods.podIps[j] ?? [];
-      selIngress[i] = base.selection.selIngress[j] ?? 0;
-      selEgress[i] = base.selection.selEgress[j] ?? 0;
-    } else {
-      if (pod.hostNetwork) return null;
-      const parsed = parseIps(pod);
-      if (parsed === undefined) return null;
-      podIps[i] = parsed;
-      fresh.push(i);
-    }
-  }
-  for (let j = 0; j < old.length; j++) if (kept[j] === 0 && old[j]?.hostNetwork === true) return null;
-  const before = prev.podOnlyNamespaces();
-  let podOnly = 0;
-  for (const n of podsByNs.keys()) {
-    if (prev.namespace(n) !== undefined) continue;
-    if (!before.has(n)) return null;
-    podOnly++;
-  }
-  if (podOnly !== before.size) return null;
-  const selection = patchSelection(prev, { ...base.selection, selIngress, selEgress }, pods, fresh, false);
-  return { pods: { podIndexByKey, podByIpMap: ipOwners(pods), podsByNs, podIps }, selection };
+// ---- pods ----
+
+interface PodChange {
+  /** Slots of the pods that went (or were replaced). */
+  readonly removed: readonly number[];
+  /** New pod objects with their parsed addresses. */
+  readonly added: ReadonlyArray<{ readonly pod: Pod; readonly ips: readonly IpAddress[] }>;
 }
 
-/** Selections of the `changed` positions computed against the shared subjects; the selection arrays are copied first when `copy`. */
-function patchSelection(prev: Compiled, base: SelectionIndexes, pods: readonly Pod[], changed: Iterable<number>, copy = true): SelectionIndexes {
-  const selIngress = copy ? base.selIngress.slice() : base.selIngress;
-  const selEgress = copy ? base.selEgress.slice() : base.selEgress;
-  let lists = base.selectionLists as (readonly number[])[];
-  let listIds = base.listIds;
-  let own = false;
-  const intern = (l: readonly number[]): number => {
-    const id = listIds.get(l.join(','));
-    if (id !== undefined) return id;
-    if (!own) {
-      // The previous Compiled keeps its own lists: append to copies.
-      lists = [...lists];
-      listIds = new Map(listIds);
-      own = true;
+/**
+ * Which pods went and which came, by walking the new list against the previous one; null
+ * when only compile() is exact. Unchanged pods must keep their relative order (the first
+ * holder of an address owns it).
+ */
+function podChange(prev: Compiled, cluster: Cluster): PodChange | null {
+  const S = prev.state;
+  const A = prev.cluster.pods;
+  const B = cluster.pods;
+  if (A === B) return { removed: [], added: [] };
+  const gone: Pod[] = [];
+  const fresh: Pod[] = [];
+  let j = 0;
+  for (let i = 0; i < B.length; i++) {
+    // Aligned runs are the bulk: skip them in a tight loop.
+    const run = alignedRun(A, j, B, i);
+    i += run;
+    j += run;
+    if (i >= B.length) break;
+    const pod = B[i] as Pod;
+    const s0 = S.keyToSlot.get(pod.key);
+    if (s0 === undefined || S.pods[s0] !== pod) {
+      fresh.push(pod);
+      continue;
     }
-    return internList(lists, listIds, l);
+    // A previous pod further on: the ones skipped went. Not found: it moved back.
+    let k = j;
+    while (k < A.length && A[k] !== pod) k++;
+    if (k === A.length) return null;
+    for (let q = j; q < k; q++) gone.push(A[q] as Pod);
+    j = k + 1;
+  }
+  for (let q = j; q < A.length; q++) gone.push(A[q] as Pod);
+  if (gone.length + fresh.length > 64 + (B.length >> 3)) return null;
+
+  const removed: number[] = [];
+  const removedSlots = new Set<number>();
+  for (const pod of gone) {
+    const s = S.keyToSlot.get(pod.key);
+    if (s === undefined || S.pods[s] !== pod || pod.hostNetwork) return null;
+    // A pod holding a node's address hides it from the node: it going changes node addresses.
+    for (const ip of pod.ips) if (S.sharedIps.has(ip) || S.lineage.hostIps.has(ip)) return null;
+    removed.push(s);
+    removedSlots.add(s);
+  }
+  const added: Array<{ pod: Pod; ips: IpAddress[] }> = [];
+  const addedKeys = new Set<string>();
+  const addedIps = new Set<string>();
+  for (const pod of fresh) {
+    if (pod.hostNetwork || addedKeys.has(pod.key)) return null;
+    addedKeys.add(pod.key);
+    const s0 = S.keyToSlot.get(pod.key);
+    if (s0 !== undefined && !removedSlots.has(s0)) return null;
+    const ips: IpAddress[] = [];
+    const own = new Set<string>();
+    for (const ip of pod.ips) {
+      const a = parseIp(ip);
+      if (a === undefined) return null;
+      ips.push(a);
+      if (own.has(ip)) continue;
+      own.add(ip);
+      if (addedIps.has(ip) || S.sharedIps.has(ip) || S.lineage.hostIps.has(ip)) return null;
+      addedIps.add(ip);
+      const owner = S.ipToSlot.get(ip);
+      if (owner !== undefined && !removedSlots.has(owner)) return null;
+    }
+    added.push({ pod, ips });
+  }
+  // A namespace only pods name must neither appear nor go (namespace selectors see it).
+  const nsDelta = new Map<string, number>();
+  for (const pod of gone) nsDelta.set(pod.namespace, (nsDelta.get(pod.namespace) ?? 0) - 1);
+  for (const { pod } of added) nsDelta.set(pod.namespace, (nsDelta.get(pod.namespace) ?? 0) + 1);
+  for (const [n, d] of nsDelta) {
+    if (S.lineage.namespacesByName.has(n)) continue;
+    const before = S.slotsByNs.get(n)?.length ?? 0;
+    if (before === 0 || before + d === 0) return null;
+  }
+  return { removed, added };
+}
+
+/** How many elements of `a` from `j` equal those of `b` from `i`, pointer for pointer. */
+function alignedRun(a: readonly Pod[], j: number, b: readonly Pod[], i: number): number {
+  const n = Math.min(a.length - j, b.length - i);
+  let k = 0;
+  while (k < n && a[j + k] === b[i + k]) k++;
+  return k;
+}
+
+// ---- applying ----
+
+/** Updates `S`'s containers in place and returns the Compiled of the new version. */
+function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefined, cluster: Cluster, policies: PolicySet): Compiled {
+  const { pods, podIps, keyToSlot, ipToSlot, slotsByNs, selIngress, selEgress } = S;
+  const touched = new Set<number>();
+  const dropFromNs = (n: string, s: number): void => {
+    const l = slotsByNs.get(n);
+    const at = l?.indexOf(s) ?? -1;
+    if (l === undefined || at < 0) return;
+    l.splice(at, 1);
+    if (l.length === 0) slotsByNs.delete(n);
   };
-  for (const i of changed) {
-    const pod = pods[i];
-    if (pod === undefined) continue;
-    const ingress: number[] = [];
-    const egress: number[] = [];
-    for (const s of prev.subjects) {
-      if (!subjectSelects(prev, s, pod)) continue;
-      for (const pi of s.ingress) ingress.push(pi);
-      for (const pi of s.egress) egress.push(pi);
+  const addToNs = (n: string, s: number): void => {
+    const l = slotsByNs.get(n);
+    if (l === undefined) slotsByNs.set(n, [s]);
+    else l.push(s);
+  };
+
+  // Removals free their slots (a replaced pod's slot goes to its successor).
+  const free = new Set<number>();
+  for (const s of change.removed) {
+    const pod = pods[s] as Pod;
+    keyToSlot.delete(pod.key);
+    for (const ip of pod.ips) if (ipToSlot.get(ip) === s) ipToSlot.delete(ip);
+    dropFromNs(pod.namespace, s);
+    free.add(s);
+    touched.add(s);
+  }
+  const place = (s: number, pod: Pod, ips: readonly IpAddress[]): void => {
+    if (s === pods.length) {
+      pods.push(pod);
+      podIps.push(ips);
+      selIngress.push(0);
+      selEgress.push(0);
+    } else {
+      pods[s] = pod;
+      podIps[s] = ips;
     }
-    ingress.sort((a, b) => a - b);
-    egress.sort((a, b) => a - b);
-    selIngress[i] = intern(ingress);
-    selEgress[i] = intern(egress);
+    keyToSlot.set(pod.key, s);
+    for (const ip of pod.ips) ipToSlot.set(ip, s);
+    addToNs(pod.namespace, s);
+    touched.add(s);
+  };
+  const freshSlots: number[] = [];
+  const predecessor = new Map<string, number>();
+  for (const s of change.removed) predecessor.set((S.pods[s] as Pod).key, s);
+  const rest: Array<{ pod: Pod; ips: readonly IpAddress[] }> = [];
+  for (const a of change.added) {
+    const s = predecessor.get(a.pod.key);
+    if (s !== undefined && free.has(s)) {
+      free.delete(s);
+      place(s, a.pod, a.ips);
+      freshSlots.push(s);
+    } else {
+      rest.push(a);
+    }
   }
-  return { selIngress, selEgress, selectionLists: lists, listIds };
+  const holes = [...free].sort((a, b) => a - b);
+  for (const a of rest) {
+    const s = holes.shift() ?? pods.length;
+    place(s, a.pod, a.ips);
+    freshSlots.push(s);
+  }
+  // Holes left: the last slots move into them, so slots stay dense.
+  const isFresh = new Set(freshSlots);
+  const holeSet = new Set(holes);
+  for (const h of holes) {
+    while (pods.length > 0 && holeSet.has(pods.length - 1)) {
+      holeSet.delete(pods.length - 1);
+      pods.pop();
+      podIps.pop();
+      selIngress.pop();
+      selEgress.pop();
+    }
+    if (h >= pods.length) break;
+    const a = pods.length - 1;
+    const pod = pods[a] as Pod;
+    pods[h] = pod;
+    podIps[h] = podIps[a] ?? [];
+    selIngress[h] = selIngress[a] ?? 0;
+    selEgress[h] = selEgress[a] ?? 0;
+    pods.pop();
+    podIps.pop();
+    selIngress.pop();
+    selEgress.pop();
+    holeSet.delete(h);
+    keyToSlot.set(pod.key, h);
+    for (const ip of pod.ips) if (ipToSlot.get(ip) === a) ipToSlot.set(ip, h);
+    const l = slotsByNs.get(pod.namespace);
+    const at = l?.indexOf(a) ?? -1;
+    if (l !== undefined && at >= 0) l[at] = h;
+    touched.add(h);
+    touched.add(a);
+    if (isFresh.has(a)) {
+      isFresh.delete(a);
+      isFresh.add(h);
+    }
+  }
+
+  // The policy side: peers, policies by id, subjects — patched in place.
+  const lineage = S.lineage;
+  let subjects = S.subjects;
+  if (side !== undefined) {
+    // Policies may share peer objects: a peer goes with the last rule holding it.
+    const uses = S.peerUses;
+    for (const p of side.added) for (const peer of peersOf(p)) uses.set(peer, (uses.get(peer) ?? 0) + 1);
+    for (const [peer, prepared] of side.prepared) S.peers.set(peer, prepared);
+    for (const p of side.removed) {
+      if (S.policyById.get(p.id) === p) S.policyById.delete(p.id);
+      for (const peer of peersOf(p)) {
+        const n = (uses.get(peer) ?? 0) - 1;
+        if (n > 0) uses.set(peer, n);
+        else {
+          uses.delete(peer);
+          S.peers.delete(peer);
+        }
+      }
+    }
+    for (const p of side.added) S.policyById.set(p.id, p);
+    if (side.remap === undefined) {
+      const was = indexesOf(S.enforced, side.removedEnforced);
+      const now = indexesOf(side.enforced, side.addedEnforced);
+      for (const p of side.removedEnforced) subjects.remove(lineage, p, was.get(p) ?? -1);
+      for (const p of side.addedEnforced) subjects.add(lineage, p, now.get(p) ?? -1);
+    } else {
+      subjects = SubjectIndex.build(lineage, side.enforced);
+    }
+  }
+
+  // Selections: renumbered into a fresh store when the evaluation order changed (or the
+  // store holds many lists nobody uses any more), computed for new pods, and recomputed
+  // for the pods a changed policy selects.
+  let store = S.store;
+  if (side?.remap !== undefined || store.lists.length > 2 * pods.length + 1024) {
+    const fresh = new ListStore();
+    const mapped = new Int32Array(store.lists.length).fill(-1);
+    const remap = side?.remap;
+    const old = store;
+    const relist = (id: number): number => {
+      let k = mapped[id] ?? -1;
+      if (k < 0) {
+        const l: number[] = [];
+        for (const pi of old.lists[id] ?? []) {
+          const n = remap === undefined ? pi : (remap[pi] ?? -1);
+          if (n >= 0) l.push(n);
+        }
+        if (remap !== undefined) l.sort((x, y) => x - y);
+        k = fresh.intern(l);
+        mapped[id] = k;
+      }
+      return k;
+    };
+    for (let s = 0; s < pods.length; s++) {
+      if (isFresh.has(s)) continue;
+      selIngress[s] = relist(selIngress[s] ?? 0);
+      selEgress[s] = relist(selEgress[s] ?? 0);
+    }
+    store = fresh;
+  } else if (side !== undefined) {
+    // Same places in the evaluation order, other policy objects at some of them.
+    store.policyLists.clear();
+  }
+  const state: CompiledState = {
+    ...S,
+    version: lineage.version + 1,
+    enforced: side?.enforced ?? S.enforced,
+    enforcedTier: side?.enforcedTier ?? S.enforcedTier,
+    subjects,
+    store,
+  };
+  const result = new Compiled(cluster, policies, state);
+  const view = result;
+  for (const s of isFresh) {
+    const sel = selectionFor(view, subjects, pods[s] as Pod);
+    selIngress[s] = store.intern(sel.ingress);
+    selEgress[s] = store.intern(sel.egress);
+  }
+  if (side !== undefined) {
+    const changed = [...side.removedEnforced, ...side.addedEnforced];
+    const candidates = new Set<number>();
+    for (const p of changed) {
+      if (p.ingress === undefined && p.egress === undefined) continue;
+      for (const s of view.podsInScope(p.subject.namespaces)) {
+        if (isFresh.has(s) || candidates.has(s)) continue;
+        if (subjectSelects(view, p.subject, pods[s] as Pod)) candidates.add(s);
+      }
+    }
+    const at = indexesOf(state.enforced, side.addedEnforced);
+    // In place, a replaced policy's index now names its successor: drop it before adding back.
+    const stale = new Set(side.remap === undefined ? at.values() : []);
+    for (const s of candidates) {
+      const pod = pods[s] as Pod;
+      const ingress = (store.lists[selIngress[s] ?? 0] ?? []).filter((pi) => !stale.has(pi));
+      const egress = (store.lists[selEgress[s] ?? 0] ?? []).filter((pi) => !stale.has(pi));
+      for (const p of side.addedEnforced) {
+        if (!subjectSelects(view, p.subject, pod)) continue;
+        const pi = at.get(p) ?? -1;
+        if (p.ingress !== undefined) ingress.push(pi);
+        if (p.egress !== undefined) egress.push(pi);
+      }
+      ingress.sort((a, b) => a - b);
+      egress.sort((a, b) => a - b);
+      selIngress[s] = store.intern(ingress);
+      selEgress[s] = store.intern(egress);
+    }
+  }
+  lineage.version = state.version;
+  lineage.journal.push({ version: state.version, slots: [...touched], added: side?.added ?? [], removed: side?.removed ?? [] });
+  if (lineage.journal.length > JOURNAL_LENGTH) lineage.journal.shift();
+  return result;
 }
 
-function parseIps(pod: Pod | undefined): IpAddress[] | undefined {
-  const out: IpAddress[] = [];
-  for (const ip of pod?.ips ?? []) {
-    const a = parseIp(ip);
-    if (a === undefined) return undefined;
-    out.push(a);
-  }
-  return out;
+/** The peers (and notPeers) of every rule of a policy, one entry per rule slot. */
+function peersOf(p: Policy): Peer[] {
+  return allRules(p).flatMap((rule) => [...(rule.peers ?? []), ...(rule.notPeers ?? [])]);
 }
 
-/** Address → index of the first non host-network pod holding it (as compile() builds it). */
-function ipOwners(pods: readonly Pod[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (let i = 0; i < pods.length; i++) {
-    const pod = pods[i] as Pod;
-    if (pod.hostNetwork) continue;
-    for (const ip of pod.ips) if (!out.has(ip)) out.set(ip, i);
-  }
+/** Positions of `items` in `list`. */
+function indexesOf<T>(list: readonly T[], items: readonly T[]): Map<T, number> {
+  const out = new Map<T, number>();
+  if (items.length === 0) return out;
+  const wanted = new Set(items);
+  list.forEach((x, i) => {
+    if (wanted.has(x)) out.set(x, i);
+  });
   return out;
 }
 

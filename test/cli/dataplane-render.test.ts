@@ -41,6 +41,21 @@ spec:
     ports: [{port: http}]
 `;
 
+/** The port class the rendered `<protocol>_port_bit<b>` sets give `port`: bit b set when set b holds the port. */
+function classOfPort(text: string, protocol: string, port: number): number {
+  let cls = 0;
+  for (let b = 0; b < 12; b++) {
+    const body = new RegExp(`set ${protocol}_port_bit${b} \\{\\n\\t\\ttype inet_service\\n\\t\\tflags interval\\n(?:\\t\\telements = \\{\\n([^}]*)\\t\\t\\}\\n)?\\t\\}`).exec(text);
+    assert.ok(body !== null, `set ${protocol}_port_bit${b} is rendered`);
+    const holds = (body[1] ?? '').split(/[,\s]+/).filter((e) => e !== '').some((e) => {
+      const [from = Number.NaN, to = from] = e.split('-').map(Number);
+      return from <= port && port <= to;
+    });
+    if (holds) cls += 2 ** b;
+  }
+  return cls;
+}
+
 suite('palisade dataplane render (end-to-end)', { concurrency: 4 }, () => {
   test('seed walkthrough without nodes: one table for node "default" holding every pod', async () => {
     const r = await runPalisade(['dataplane', 'render', '-f', fixture('demo')]);
@@ -53,7 +68,8 @@ suite('palisade dataplane render (end-to-end)', { concurrency: 4 }, () => {
     assert.match(r.stdout, /log prefix "palisade drop NetworkPolicy demo\/demo-policy: "/);
     // Only app=client may reach the server; the unlabelled client is not: nothing is allowed
     // into the server, so its ingress default drops and no cell is an exception.
-    assert.match(r.stdout, /map ingress_default \{\n\t\ttype mark : verdict\n\t\telements = \{\n\t\t\t\d+ : goto drop_\d+\n/);
+    assert.match(r.stdout, /map ingress_default4 \{\n\t\ttype ipv4_addr : verdict\n\t\telements = \{\n\t\t\t10\.224\.0\.72 : goto drop_\d+\n/);
+    assert.match(r.stdout, /map ingress_cells4 \{\n\t\ttype ipv4_addr \. mark : verdict\n\t\}/, 'no exception cell');
   });
 
   test('two nodes: a table per node in name order, each holding its own pods; --node picks one', async () => {
@@ -64,7 +80,12 @@ suite('palisade dataplane render (end-to-end)', { concurrency: 4 }, () => {
     const n1 = await runPalisade(['dataplane', 'render', '-f', '-', '--node', 'n1'], TWO_NODES);
     assert.equal(n1.code, 0, n1.stderr);
     assert.match(n1.stdout, /set local4 \{\n\t\ttype ipv4_addr\n\t\telements = \{\n\t\t\t10\.244\.1\.10\n\t\t\}/);
-    assert.match(n1.stdout, /\d+ \. \d+ \. tcp \. 80-80 : return/, 'the client may reach the server on its named port http');
+    // The cell is keyed by the server's address and the conntrack mark the check computes:
+    // the client's identity in the low 20 bits, the class of TCP port 80 in the high 12.
+    const client = /\t\t\t10\.244\.2\.10 : (\d+)/.exec(n1.stdout)?.[1];
+    assert.ok(client !== undefined, 'the client has an identity');
+    const mark = (Number(client) + classOfPort(n1.stdout, 'tcp', 80) * 2 ** 20).toString(16).padStart(8, '0');
+    assert.ok(n1.stdout.includes(`\t\t\t10.244.1.10 . 0x${mark} : return`), `the client may reach the server on its named port http (cell 10.244.1.10 . 0x${mark})`);
     const n2 = await runPalisade(['dataplane', 'render', '-f', '-', '--node', 'n2'], TWO_NODES);
     assert.match(n2.stdout, /set local4 \{\n\t\ttype ipv4_addr\n\t\telements = \{\n\t\t\t10\.244\.2\.10\n\t\t\}/);
     assert.doesNotMatch(n2.stdout, /goto drop_/, 'nothing selects the client: no decisions on n2');

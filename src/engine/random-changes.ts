@@ -1,0 +1,104 @@
+// fast-check arbitraries of changes to a random cluster (random-policies.ts): pod
+// relabels, readdresses, additions (also host-network and in namespaces only pods name),
+// removals, and policy additions, removals, replacements (same id, other rules or
+// subject), reorders and staging. Untouched pods and policies stay the same objects, as
+// the agent's pod patch and a store watch give them. Test-only module, shared by the
+// recompile and incremental-plan properties.
+import fc from 'fast-check';
+import type { Cluster, Pod } from '../model/cluster.ts';
+import { policyId } from '../model/policy.ts';
+import type { Policy } from '../model/policy.ts';
+import type { PolicySet } from '../model/tier.ts';
+import { pod } from './test-builders.ts';
+
+const labelsArb = fc.record({ app: fc.constantFrom('x', 'y', undefined), env: fc.constantFrom('p', 'd', undefined) })
+  .map(({ app, env }) => ({ ...(app === undefined ? {} : { app }), ...(env === undefined ? {} : { env }) }));
+
+export const changeArb = fc.record({
+  op: fc.constantFrom(
+    'relabel', 'relabel', 'readdress', 'add', 'add', 'remove', 'add-host', 'add-pod-only-ns',
+    'policy-add', 'policy-remove', 'policy-replace', 'policy-replace', 'policy-reorder', 'policy-stage',
+  ),
+  at: fc.nat(),
+  donor: fc.nat(),
+  labels: labelsArb,
+  ip: fc.integer({ min: 1, max: 40 }),
+  tell: fc.boolean(),
+});
+export type Change = typeof changeArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Only pod changes (the agent's pod-patch path). */
+export const podChangeArb = changeArb.filter((c) => !c.op.startsWith('policy-'));
+
+export interface Changed {
+  readonly cluster: Cluster;
+  readonly policies: PolicySet;
+  /** The pod key changed, if a pod changed. */
+  readonly key: string | undefined;
+}
+
+/**
+ * The cluster and policies after one change. `donors` supplies rules and subjects for
+ * added and replaced policies; `serial` makes added pod and policy names unique.
+ */
+export function applyChange(cl: Cluster, ps: PolicySet, ch: Change, donors: PolicySet, serial: { n: number }): Changed {
+  if (ch.op.startsWith('policy-')) return { cluster: cl, policies: changePolicies(ps, ch, donors, serial), key: undefined };
+  const pods = [...cl.pods];
+  const at = pods.length === 0 ? 0 : ch.at % pods.length;
+  const target = pods[at];
+  const v4 = `10.0.0.${ch.ip}`;
+  let key: string | undefined;
+  switch (ch.op) {
+    case 'relabel':
+      if (target === undefined) break;
+      pods[at] = { ...target, labels: ch.labels };
+      key = target.key;
+      break;
+    case 'readdress':
+      if (target === undefined || target.hostNetwork) break;
+      pods[at] = { ...target, ips: [v4] };
+      key = target.key;
+      break;
+    case 'remove':
+      if (target === undefined) break;
+      pods.splice(at, 1);
+      key = target.key;
+      break;
+    default: {
+      const ns = ch.op === 'add-pod-only-ns' ? 'solo' : (['n0', 'n1', 'n2'][ch.ip % 3] ?? 'n0');
+      const added: Pod = ch.op === 'add-host'
+        ? pod(`${ns}/new${serial.n++}`, ch.labels, ['192.168.0.10'], { hostNetwork: true, node: 'w1' })
+        : pod(`${ns}/new${serial.n++}`, ch.labels, [v4], { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] });
+      pods.splice(at, 0, added);
+      key = added.key;
+    }
+  }
+  return { cluster: { ...cl, pods }, policies: ps, key };
+}
+
+function changePolicies(ps: PolicySet, ch: Change, donors: PolicySet, serial: { n: number }): PolicySet {
+  const policies = [...ps.policies];
+  const at = policies.length === 0 ? 0 : ch.at % policies.length;
+  const target = policies[at];
+  const donor = donors.policies.length === 0 ? undefined : donors.policies[ch.donor % donors.policies.length];
+  switch (ch.op) {
+    case 'policy-add': {
+      if (donor === undefined) break;
+      const ref = { ...donor.ref, name: `added${serial.n++}` };
+      policies.splice(at, 0, { ...donor, ref, id: policyId(ref) });
+      break;
+    }
+    case 'policy-remove':
+      if (target !== undefined) policies.splice(at, 1);
+      break;
+    case 'policy-replace':
+      if (target !== undefined && donor !== undefined) policies[at] = { ...donor, ref: target.ref, id: target.id };
+      break;
+    case 'policy-reorder':
+      if (target !== undefined) policies[at] = { ...target, order: target.order === 1 ? 3 : target.order - 1 };
+      break;
+    default:
+      if (target !== undefined) policies[at] = { ...target, staged: !target.staged } satisfies Policy;
+  }
+  return { tiers: ps.tiers, policies };
+}
