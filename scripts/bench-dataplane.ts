@@ -250,6 +250,9 @@ if (results.rate !== undefined) {
   const rows = rateRows(results.rate);
   out.push('', `1. new-connection rate (${o.duration} s runs x ${o.reps}, interleaved; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow)`, formatRate(rows));
   goals.push(...judgeRate(rows));
+  // The same goal against connection tracking alone, which every stateful filter (and every
+  // node running kube-proxy) already pays: this is the part the policies cost.
+  goals.push(...judgeRate(rows, 'conntrack'));
 }
 if (results.load !== undefined) {
   const l = results.load;

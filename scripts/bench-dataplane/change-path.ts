@@ -55,19 +55,18 @@ function convertOne(object: object): { pods: readonly Pod[]; policies: readonly 
   return { pods: s.cluster.pods, policies: s.policies.policies };
 }
 
+/** `items` with the item of `add`'s key replaced in place (or `add` appended): one copy, no per-item key work. */
 function upsert<T>(items: readonly T[], add: readonly T[], key: (t: T) => string): T[] {
-  const keys = new Set(add.map(key));
-  const out: T[] = [];
-  let replaced = false;
-  for (const it of items) {
-    if (!keys.has(key(it))) out.push(it);
-    else if (!replaced) {
-      out.push(...add);
-      replaced = true;
-    }
+  const out = items.slice();
+  if (add.length === 1 && add[0] !== undefined) {
+    const k = key(add[0]);
+    const at = out.findIndex((it) => key(it) === k);
+    if (at >= 0) out[at] = add[0];
+    else out.push(add[0]);
+    return out;
   }
-  if (!replaced) out.push(...add);
-  return out;
+  const keys = new Set(add.map(key));
+  return [...out.filter((it) => !keys.has(key(it))), ...add];
 }
 
 export async function applyChange(s: PathState, change: Change): Promise<{ state: PathState; timing: ChangeTiming }> {

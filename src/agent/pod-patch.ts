@@ -68,13 +68,15 @@ function position(pods: readonly Pod[], key: string): number {
 
 /**
  * The base's snapshot with `changes` (`namespace/name` → the Pod object now, undefined:
- * deleted) applied, and the next base; undefined when only a full build is exact (then
- * `base` must not be used again: its address counts may be part-updated).
+ * deleted) applied, and the next base; undefined when only a full build is exact. Either
+ * way `base` must not be used again: its pod objects and address counts are updated in place.
  */
 export function patchPods(base: PodPatchBase, changes: ReadonlyMap<string, SourceObject | undefined>, handlers: HandlerTable): { base: PodPatchBase; changed: Set<string> } | undefined {
   if (base.derivedPods || !handlers.has(handlerKey('v1', 'Pod'))) return undefined;
   const pods = [...base.snapshot.cluster.pods];
-  const podObjects = new Map(base.podObjects);
+  // Updated in place like ipUse (copying 100k entries per change cost ~20 ms): the base
+  // passed in is never used again, whatever this returns.
+  const podObjects = base.podObjects;
   const changed = new Set<string>();
   const touchedIps = new Set<string>();
   const use = (p: Pod, by: number): void => {
