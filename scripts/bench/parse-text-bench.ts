@@ -1,9 +1,10 @@
 // Times parseText (what `palisade validate|eval|matrix -f` spends reading text) on a
 // generated cluster written three ways: multi-document YAML, one YAML List (`kubectl
 // get -o yaml`) and one JSON List (`kubectl get -o json`); then the line maps of 1000
-// documents, which are read on first use. With --reference, also parseTextWithYaml
-// (every document through the `yaml` library, as before the fast reader; slow: about
-// 1 minute for 150k). Run node with --expose-gc for heap numbers.
+// documents, which `yaml` reads on first use. With --reference, also parseTextWithYaml
+// (every document through the `yaml` library, which parseText hands only what js-yaml
+// might read differently; slow: about 1 minute for 150k). Run node with --expose-gc for
+// heap numbers.
 //
 //   node --expose-gc scripts/bench/parse-text-bench.ts [--size 1k|10k|150k] [--reference]
 import { parseArgs } from 'node:util';

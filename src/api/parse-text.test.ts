@@ -100,9 +100,44 @@ test('a byte-order mark is ignored', () => {
   assert.equal(nameOf(r.documents[0]?.object), 'a');
 });
 
-// --- the fast reader behind parseText, against the `yaml` library (parseTextWithYaml) ---
+// --- js-yaml behind parseText, against the `yaml` library (parseTextWithYaml) ---
 
-test('List items: a block List item the fast reader gives up on is read by yaml, with its lines; the rest stay fast', () => {
+// Where js-yaml and `yaml` could read differently: the values and problems stay `yaml`'s
+// (core schema of YAML 1.2.2, https://yaml.org/spec/1.2.2/#1032-tag-resolution; js-yaml
+// CORE_SCHEMA, https://github.com/nodeca/js-yaml#api). Each case: text after the
+// Namespace header, the object parseText gives (undefined: problems, as yaml words them).
+const NS = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n';
+const divergenceCases: Array<[string, string, Record<string, unknown> | undefined]> = [
+  ['timestamps stay strings', 'ts: 2021-01-01\n', { ts: '2021-01-01' }],
+  ['on/yes/off/no stay strings (YAML 1.1 booleans)', 'b: [on, yes, Off, NO, y]\n', { b: ['on', 'yes', 'Off', 'NO', 'y'] }],
+  ['0b101, 1_000, 12:30 stay strings (YAML 1.1 numbers)', 'n: [0b101, 1_000, 12:30]\n', { n: ['0b101', '1_000', '12:30'] }],
+  ['octal 0o17 and 010 (decimal in 1.2)', 'n: [0o17, 010]\n', { n: [15, 10] }],
+  ['numbers too big for a double are Infinity', `n: [${'9'.repeat(400)}, 1e400, -1e400]\n`, { n: [Infinity, Infinity, -Infinity] }],
+  ['`<<` is an ordinary key, not a merge', 'm: &m {x: 1}\no:\n  <<: *m\n', { m: { x: 1 }, o: { '<<': { x: 1 } } }],
+  ['anchors and aliases', 'l: &l {app: web}\nk: *l\n', { l: { app: 'web' }, k: { app: 'web' } }],
+  ['explicit tags', 's: !!str 80\nt: !custom x\n', { s: '80', t: 'x' }],
+  ['a null key is ""', '~: 1\n', { '': 1 }],
+  ['numeric and boolean keys are their text', '1: a\ntrue: b\n', { 1: 'a', true: 'b' }],
+  ['a key named __proto__ is an own property', '__proto__: {x: 1}\n', JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>],
+  ['duplicate keys: the yaml error', 'x: 1\nx: 2\n', undefined],
+  ['a key after a flow node on the same line: the yaml error', 'x:\n- {y: 1}z: 2\n', undefined],
+  ['a key over 1024 characters: the yaml error', `${'k'.repeat(1025)}: 1\n`, undefined],
+  ['tabs as indentation: the yaml error', 'x:\n\ty: 1\n', undefined],
+];
+for (const [name, body, expected] of divergenceCases) {
+  test(`js-yaml and yaml: ${name}`, () => {
+    const text = NS + body;
+    const r = parseText(text, 'f.yaml');
+    assert.deepEqual(view(r), view(parseTextWithYaml(text, 'f.yaml')));
+    if (expected === undefined) {
+      assert.ok(r.problems.length > 0 && r.problems.every((p) => p.message.startsWith('YAML syntax error: ')), JSON.stringify(r.problems));
+    } else {
+      assert.deepEqual(r.documents.map((d) => d.object), [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' }, ...expected }]);
+    }
+  });
+}
+
+test('List items: an item js-yaml and yaml may read differently (an anchor) is read by yaml alone, with its lines; the rest stay with js-yaml', () => {
   const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: &m {name: a}\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n';
   const r = parseText(text, 'l.yaml');
   assert.deepEqual(r.problems, []);
@@ -133,6 +168,13 @@ test('CRLF line ends: same values and lines as LF', () => {
   const lf = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {x: "y"}\n';
   const crlf = parseText(lf.replace(/\n/g, '\r\n'), 'f.yaml');
   assert.deepEqual(crlf.documents.map((d) => [d.object, d.line, d.lines?.get('metadata.labels.x')]), [[{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labels: { x: 'y' } } }, 1, 5]]);
+});
+
+test('JSON List: items keep their own lines and line maps, the last one too', () => {
+  const text = '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    {"apiVersion": "v1", "kind": "Pod",\n     "metadata": {"name": "a"}},\n    {"apiVersion": "v1", "kind": "Pod",\n     "metadata": {"name": "b"}}\n  ]\n}\n';
+  const r = parseText(text, 'l.json');
+  assert.deepEqual(r.documents.map((d) => [d.line, d.itemPath, d.lines?.get('metadata.name')]), [[5, 'items[0]', 6], [7, 'items[1]', 8]]);
+  assert.deepEqual(view(r), view(parseTextWithYaml(text, 'l.json')));
 });
 
 test('directives and ... end markers: the text is read whole by yaml', () => {

@@ -3,14 +3,14 @@
 // skipped. Never throws: syntax errors, binary data and documents that are not objects
 // each become one problem with a line number.
 //
-// Each document (the text between `---` lines) is read by the fast reader
-// (fast-yaml.ts), and by the `yaml` library when the fast reader gives up on it (then
-// errors read as `yaml` words them); a file with directives (`%YAML`) or `...` end
-// markers is read whole by `yaml`. Line maps are filled in on first use.
-import { readFastDocument, readLines } from './fast-yaml.ts';
-import type { ItemStart, ReadPoint } from './fast-yaml.ts';
+// Each document (the text between `---` lines) is read by js-yaml (read-with-js-yaml.ts),
+// and by the `yaml` library when js-yaml might read it differently or finds a problem
+// (then errors read as `yaml` words them); a file with directives (`%YAML`) or `...`
+// end markers is read whole by `yaml`. Line maps are read by `yaml` on first use.
 import { LazyLines, linesBelow } from './lazy-lines.ts';
 import type { Problem } from './problem.ts';
+import { itemText, readWithJsYaml } from './read-with-js-yaml.ts';
+import type { ItemSpan } from './read-with-js-yaml.ts';
 import { readItemWithYaml, readWithYaml } from './read-with-yaml.ts';
 import type { Where, YamlDocument } from './read-with-yaml.ts';
 import type { SourceDocument } from './source-document.ts';
@@ -76,18 +76,35 @@ function itemFromLines(where: Where, i: number): Where {
   };
 }
 
-/** Where a document read by the fast reader (or one of its List items) is; line maps read again on first use. */
-function fastWhere(doc: string, line: number, at: ReadPoint, items: readonly ItemStart[] | undefined): Where {
+/** Line map of a document read by js-yaml, from `yaml` (on first use only). */
+function documentLines(doc: string, firstLine: number): ReadonlyMap<string, number> {
+  try {
+    const [read] = readWithYaml(doc, firstLine, 'YAML syntax error');
+    if (read?.kind === 'value') return read.where.lines;
+  } catch {
+    // js-yaml read it; `yaml` should too. Without a map, problems name the document's line.
+  }
+  return new Map<string, number>();
+}
+
+/** Where a List item read by js-yaml is (`doc`: the List's text); its line map read by `yaml` on first use. */
+function itemWhere(doc: string, span: ItemSpan): Where {
+  const where: Where = {
+    line: span.line,
+    lines: span.read?.lines ?? new LazyLines(() => readItemWithYaml(itemText(doc, span), span.firstLine)?.lines ?? new Map<string, number>()),
+    item: (j) => itemFromLines(where, j),
+  };
+  return where;
+}
+
+/** Where a document read by js-yaml (or one of its List items) is. */
+function jsYamlWhere(doc: string, firstLine: number, line: number, items: readonly ItemSpan[] | undefined): Where {
   const where: Where = {
     line,
-    lines: new LazyLines(() => readLines(doc, at, readItemWithYaml) ?? new Map<string, number>()),
+    lines: new LazyLines(() => documentLines(doc, firstLine)),
     item(i) {
-      const s = items?.[i];
-      if (s === undefined) return itemFromLines(where, i);
-      if (s.at !== undefined) return fastWhere(doc, s.line, s.at, undefined);
-      const lines = s.lines ?? new Map<string, number>();
-      const read: Where = { line: s.line, lines, item: (j) => itemFromLines(read, j) };
-      return read;
+      const span = items?.[i];
+      return span === undefined ? itemFromLines(where, i) : itemWhere(doc, span);
     },
   };
   return where;
@@ -142,7 +159,7 @@ function collector(source: string): Parsed & { problem(message: string, line?: n
   return { documents, problems, problem, addValue, addYaml };
 }
 
-/** Without the byte-order mark, CRLF as LF (line numbers and `yaml`'s values stay the same; the fast reader knows only LF). */
+/** Without the byte-order mark, CRLF as LF (line numbers and `yaml`'s values stay the same; line starts are found by LF alone). */
 function normalize(text: string): string {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   return body.includes('\r\n') ? body.replace(/\r\n/g, '\n') : body;
@@ -192,9 +209,9 @@ export function parseText(text: string, source: string): Parsed {
   for (let k = 0; k < starts.length; k++) {
     const doc = body.slice(starts[k], starts[k + 1] ?? body.length);
     const optional = prelude && k === 0;
-    const read = readFastDocument(doc, line, readItemWithYaml);
+    const read = readWithJsYaml(doc, line);
     if (read.kind === 'value') {
-      out.addValue(read.value, fastWhere(doc, read.line, { kind: 'doc', pos: 0, line, lineStart: 0, parent: -1 }, read.items), index++);
+      out.addValue(read.value, jsYamlWhere(doc, line, read.line, read.items), index++);
     } else if (read.kind === 'empty') {
       if (!optional) index++;
     } else {

@@ -1,10 +1,10 @@
-// Reading with the `yaml` library: the reference, and the reader of every document the
-// fast reader (fast-yaml.ts) gives up on, so that syntax errors, duplicate keys, aliases
-// and the rest read exactly as `yaml` reports them. Line numbers are those of the whole
-// file: the text read here may be one document (or one List item) cut out of it.
+// Reading with the `yaml` library: the reference, the reader of every document js-yaml
+// hands over (read-with-js-yaml.ts), so that syntax errors, duplicate keys, aliases and
+// the rest read exactly as `yaml` reports them, and the reader of line maps. Line
+// numbers are those of the whole file: the text read here may be one document (or one
+// List item) cut out of it.
 import type { Document, Node as YamlNode } from 'yaml';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { ItemRead } from './fast-yaml.ts';
 import { childPath, indexPath } from './validation/field-path.ts';
 
 /** Guards against alias bombs ("billion laughs"): real manifests use few aliases. */
@@ -16,6 +16,13 @@ export interface Where {
   readonly lines: ReadonlyMap<string, number>;
   /** The `i`th element of its `items`; undefined when not known. */
   item(i: number): Where | undefined;
+}
+
+/** One List item read alone: its value, the line its node starts on, its line map. */
+export interface ItemRead {
+  readonly value: unknown;
+  readonly line: number;
+  readonly lines: ReadonlyMap<string, number>;
 }
 
 export type YamlDocument =
@@ -100,9 +107,10 @@ export function readWithYaml(text: string, firstLine: number, syntax: string): Y
 }
 
 /**
- * One block sequence item (`text` holds its lines, from its `-`) read by `yaml`.
- * Undefined on any problem, so the caller reads the whole document with `yaml` and
- * reports what it finds.
+ * One sequence item read by `yaml`: `text` is a sequence holding just that item (a block
+ * item from the line of its `-`, or a flow one in `[...]`), its first line is line
+ * `firstLine` of the file. Undefined on any problem, so the caller reads the whole
+ * document with `yaml` and reports what it finds.
  */
 export function readItemWithYaml(text: string, firstLine: number): ItemRead | undefined {
   try {
