@@ -13,6 +13,18 @@ export interface TlsMaterial {
   readonly key: string;
 }
 
+/**
+ * A DER-minimal positive serial from random bytes: first byte in 0x01..0x7f. A leading 0x00
+ * before a byte < 0x80 is "illegal padding" to OpenSSL 3, which then refuses the certificate
+ * (it made `palisade up` fail now and then with the old `0` + random-hex serial).
+ */
+export function serialNumberHex(random: Uint8Array): string {
+  const bytes = Buffer.from(random);
+  if (bytes.length === 0) throw new Error('serialNumberHex: no bytes');
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) || 0x01;
+  return bytes.toString('hex');
+}
+
 /** For `127.0.0.1`, `::1` and `localhost`; valid from an hour before `nowMs` (clock skew) for `days`. */
 export function generateSelfSignedCert(nowMs: number, days = 365): TlsMaterial {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
@@ -22,8 +34,7 @@ export function generateSelfSignedCert(nowMs: number, days = 365): TlsMaterial {
   });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  // A positive serial: the first byte's high bit clear.
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  cert.serialNumber = serialNumberHex(randomBytes(16));
   cert.validity.notBefore = new Date(nowMs - 3_600_000);
   cert.validity.notAfter = new Date(nowMs + days * 86_400_000);
   const name = [{ name: 'commonName', value: 'palisade-apiserver' }, { name: 'organizationName', value: 'palisade' }];
