@@ -255,10 +255,7 @@ export class IdentityIndex {
       for (const peer of peersOf(p)) {
         const key = c.peers.get(peer)?.key;
         if (key === undefined || peer.kind === 'fqdn') continue;
-        this.#peerKeys.set(peer, key);
-        let refs = this.#peerRefs.get(key);
-        if (refs === undefined) this.#peerRefs.set(key, (refs = new Map()));
-        refs.set(peer, (refs.get(peer) ?? 0) + 1);
+        this.#countPeerRef(peer, key);
         touchedKeys.add(key);
         if (!this.peerIds.has(key)) cameKeys.set(key, peer);
       }
@@ -409,16 +406,21 @@ export class IdentityIndex {
    * Forgets everything derived from the pods and the policies' classes (the numbering and
    * the peer ids stay, so classes that went can still be told apart by their memberships).
    */
+  /** One more policy holds `peer`, whose prepared key is `key`. */
+  #countPeerRef(peer: Peer, key: string): void {
+    this.#peerKeys.set(peer, key);
+    let refs = this.#peerRefs.get(key);
+    if (refs === undefined) this.#peerRefs.set(key, (refs = new Map()));
+    refs.set(peer, (refs.get(peer) ?? 0) + 1);
+  }
+
   #reset(c: Compiled): void {
     this.#peerRefs = new Map();
     for (const p of c.policies.policies) {
       for (const peer of peersOf(p)) {
         const key = c.peers.get(peer)?.key;
         if (key === undefined || peer.kind === 'fqdn') continue;
-        this.#peerKeys.set(peer, key);
-        let refs = this.#peerRefs.get(key);
-        if (refs === undefined) this.#peerRefs.set(key, (refs = new Map()));
-        refs.set(peer, (refs.get(peer) ?? 0) + 1);
+        this.#countPeerRef(peer, key);
       }
     }
     for (const [key, id] of [...this.peerIds]) if (!this.#peerRefs.has(key)) this.#dropPeer(id);

@@ -11,12 +11,11 @@ import fc from 'fast-check';
 import { compile } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
 import { evaluate } from '../engine/evaluate.ts';
-import { applyChange, changeArb } from '../engine/random-changes.ts';
+import { applyChange, changeArb, compiles } from '../engine/random-changes.ts';
 import { clusterArb, policySetArb } from '../engine/random-policies.ts';
 import { recompile } from '../engine/recompile.ts';
 import { cidrPeer, cluster, entityPeer, node, nodesPeer, ns, pod, podsPeer, policy, policySet, port, service, servicePeer } from '../engine/test-builders.ts';
 import type { Cluster } from '../model/cluster.ts';
-import type { PolicySet } from '../model/tier.ts';
 import { parseIp } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
@@ -154,15 +153,6 @@ function canonical(rs: Ruleset): unknown {
     ingress: rows(rs.ingress),
     dropTargets: rs.dropTargets.map((t) => `${t.key} ${t.label}`).sort(),
   };
-}
-
-function compiles(cl: Cluster, ps: PolicySet): boolean {
-  try {
-    compile(cl, ps);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // The agent keeps one planner and hands it every recompile (plan.ts): following changes

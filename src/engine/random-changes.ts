@@ -9,6 +9,7 @@ import type { Cluster, Pod } from '../model/cluster.ts';
 import { policyId } from '../model/policy.ts';
 import type { Policy } from '../model/policy.ts';
 import type { PolicySet } from '../model/tier.ts';
+import { compile } from './compile.ts';
 import { pod } from './test-builders.ts';
 
 const labelsArb = fc.record({ app: fc.constantFrom('x', 'y', undefined), env: fc.constantFrom('p', 'd', undefined) })
@@ -101,4 +102,14 @@ function changePolicies(ps: PolicySet, ch: Change, donors: PolicySet, serial: { 
       if (target !== undefined) policies[at] = { ...target, staged: !target.staged } satisfies Policy;
   }
   return { tiers: ps.tiers, policies };
+}
+
+/** Whether compile() accepts the pair (random changes can make a cluster it refuses, e.g. duplicate addresses). */
+export function compiles(cl: Cluster, ps: PolicySet): boolean {
+  try {
+    compile(cl, ps);
+    return true;
+  } catch {
+    return false;
+  }
 }

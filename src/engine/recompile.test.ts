@@ -17,7 +17,7 @@ import type { Compiled, CompiledCluster } from './compile.ts';
 import { compile, internals } from './compile.ts';
 import { evaluate } from './evaluate.ts';
 import { computeMatrix } from './matrix.ts';
-import { applyChange, changeArb } from './random-changes.ts';
+import { applyChange, changeArb, compiles } from './random-changes.ts';
 import { clusterArb, policySetArb, queryArb } from './random-policies.ts';
 import { recompile } from './recompile.ts';
 import { cluster, flow, ns, pod, podsPeer, policy, policySet } from './test-builders.ts';
@@ -56,15 +56,6 @@ function assertSame(got: CompiledCluster, want: CompiledCluster, q: { port: numb
   assert.deepEqual(a.pods, b.pods);
   a.pods.forEach((src, i) => a.pods.forEach((dst, j) => assert.equal(a.allowed(i, j), b.allowed(i, j), `matrix ${src} -> ${dst}`)));
   assert.deepEqual(analyze(got), analyze(want));
-}
-
-function compiles(cl: Cluster, ps: PolicySet): boolean {
-  try {
-    compile(cl, ps);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test('recompile: property — agrees with compile() after random chains of pod and policy changes; a compile taken over is retired', () => {
