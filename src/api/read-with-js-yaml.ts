@@ -33,29 +33,23 @@ const DIVERGES: Error = new Error('js-yaml and yaml read this differently');
 const CORE_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
-const intTag = defineScalarTag(intCoreTag.tagName, {
-  implicit: true,
-  implicitFirstChars: intCoreTag.implicitFirstChars,
-  identify: intCoreTag.identify,
-  represent: intCoreTag.represent,
-  resolve(source, isExplicit, tagName) {
-    const value = intCoreTag.resolve(source, isExplicit, tagName);
-    if (value === NOT_RESOLVED && !isExplicit && CORE_INT.test(source)) throw DIVERGES;
-    return value;
-  },
-});
+/** `base`, throwing DIVERGES on a plain scalar it leaves a string but `yaml` reads as a number (`pattern`). */
+function numberTag(base: typeof intCoreTag, pattern: RegExp): typeof intCoreTag {
+  return defineScalarTag(base.tagName, {
+    implicit: true,
+    implicitFirstChars: base.implicitFirstChars,
+    identify: base.identify,
+    represent: base.represent,
+    resolve(source, isExplicit, tagName) {
+      const value = base.resolve(source, isExplicit, tagName);
+      if (value === NOT_RESOLVED && !isExplicit && pattern.test(source)) throw DIVERGES;
+      return value;
+    },
+  });
+}
 
-const floatTag = defineScalarTag(floatCoreTag.tagName, {
-  implicit: true,
-  implicitFirstChars: floatCoreTag.implicitFirstChars,
-  identify: floatCoreTag.identify,
-  represent: floatCoreTag.represent,
-  resolve(source, isExplicit, tagName) {
-    const value = floatCoreTag.resolve(source, isExplicit, tagName);
-    if (value === NOT_RESOLVED && !isExplicit && CORE_FLOAT.test(source)) throw DIVERGES;
-    return value;
-  },
-});
+const intTag = numberTag(intCoreTag, CORE_INT);
+const floatTag = numberTag(floatCoreTag, CORE_FLOAT);
 
 const objectMapTag = defineMappingTag(mapTag.tagName, {
   create: mapTag.create,
