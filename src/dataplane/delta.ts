@@ -19,6 +19,7 @@ import {
 import type { AddressDecisions, PortClasses } from './layout.ts';
 import { dropChainName, dropChainRules, FAMILY_TABLE, renderRuleset } from './render.ts';
 import type { AddressIdentity, DecisionRow, RegionIdentity, Ruleset } from './ruleset.ts';
+import { sameList } from '../model/same-list.ts';
 
 export interface Delta {
   /** The transaction text; empty when nothing changes. */
@@ -210,9 +211,3 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
   }
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -25,6 +25,7 @@ import { IdentityIndex } from './identities.ts';
 import type { Identity, IdentityChanges, IndexUpdate } from './identities.ts';
 import { ALLOW } from './ruleset.ts';
 import type { Decision, DecisionCell, DirectionTable, DropTarget, NonPortCell, Numbering, Ruleset } from './ruleset.ts';
+import { sameList } from '../model/same-list.ts';
 
 export interface PlanTarget {
   /** Node name (it names the table's owner in messages only). */
@@ -379,9 +380,3 @@ function spliceCells<T extends { readonly remote: number }>(cells: readonly T[],
   return out;
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -32,6 +32,7 @@ import type { PolicySet } from '../model/tier.ts';
 import type { CompiledCluster, CompiledState, PreparedPeer } from './compile.ts';
 import { allRules, Compiled, compile, JOURNAL_LENGTH, ListStore, peerKey, preparePeer, selectionFor, sortEnforced, SubjectIndex, subjectSelects } from './compile.ts';
 import { EngineError } from './engine-error.ts';
+import { sameList } from '../model/same-list.ts';
 
 /**
  * Same result as `compile(cluster, policies)`, reusing and retiring `previous` (see the
@@ -476,9 +477,3 @@ function indexesOf<T>(list: readonly T[], items: readonly T[]): Map<T, number> {
   return out;
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -12,6 +12,7 @@ import { addPod, podIps, removePod, type Lab, type PodPortSpec } from './topolog
 import type { LabNodeState, LabPodState } from './lab-state.ts';
 import { processStartTime } from './processes.ts';
 import { LabError } from './errors.ts';
+import { sameList } from '../model/same-list.ts';
 
 /** Annotation that pins a pod's IPv4 address in the lab (reproducible scenarios). */
 export const LAB_IP_ANNOTATION = 'lab.palisade.io/ip';
@@ -159,9 +160,6 @@ function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 interface Realized {
   readonly uid: string;
