@@ -10,7 +10,7 @@ import { ObjectStore } from '../store/object-store.ts';
 import type { ObjectInput } from '../store/store-object.ts';
 import { createAgent } from './agent.ts';
 import { SILENT_LOGGER } from './logger.ts';
-import { nftNodeTable } from './node-table.ts';
+import { sessionNodeTable } from './node-table.ts';
 
 const [node, netns] = process.argv.slice(2);
 if (node === undefined || netns === undefined) throw new Error('usage: crash-agent-child.ts NODE NETNS < objects.json');
@@ -22,8 +22,9 @@ for (const o of objects) {
   const { uid: _u, resourceVersion: _r, creationTimestamp: _c, ...metadata } = o.metadata;
   store.create({ ...o, metadata });
 }
+const { table } = await sessionNodeTable(netns);
 const agent = createAgent({
-  node, netns, source: embeddedStoreSource(store), applier: nftNodeTable(netns), clock: systemClock(),
+  node, netns, source: embeddedStoreSource(store), applier: table, clock: systemClock(),
   logger: SILENT_LOGGER, metrics: new Registry(), debounceMs: 1,
 });
 agent.start();

@@ -30,7 +30,7 @@ import type { Agent } from './agent.ts';
 import { createAgent } from './agent.ts';
 import { SILENT_LOGGER } from './logger.ts';
 import type { NodeTable } from './node-table.ts';
-import { nftNodeTable } from './node-table.ts';
+import { sessionNodeTable } from './node-table.ts';
 import type { Transaction } from './test-support.ts';
 import { runningPod } from './test-support.ts';
 
@@ -91,7 +91,11 @@ test('the agent keeps a real node table in sync with the store, hitlessly across
     const lp = await addPod(lab, { namespace: 'demo', name: p.name, node: node.name, ports: [{ port: 80 }] });
     store.create(runningPod('demo', p.name, p.labels, lp.ipv4, { node: node.name, ports: [{ containerPort: 80 }] }));
   }
-  const table = recording(nftNodeTable(node.netns));
+  // The table the product uses: a persistent nft session in the node's namespace.
+  const session = await sessionNodeTable(node.netns);
+  assert.equal(session.fallback, undefined, 'libnftables loads here');
+  t.after(() => session.table.close?.());
+  const table = recording(session.table);
   const start = (): Agent => {
     const agent = createAgent({
       node: node.name, netns: node.netns, source: embeddedStoreSource(store), applier: table, clock: fakeClock(),

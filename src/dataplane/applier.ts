@@ -134,7 +134,14 @@ interface NftJsonObject {
 }
 
 export async function readTable(netns: string | null, cmd: NftCommand = {}): Promise<TableReadback> {
-  const text = await runNft(netns, ['-j', 'list', 'table', 'inet', TABLE_NAME], '', cmd);
+  return parseReadback(await runNft(netns, ['-j', 'list', 'table', 'inet', TABLE_NAME], '', cmd));
+}
+
+/** The command whose JSON output (`nft -j`) parseReadback() reads. */
+export const READBACK_COMMAND = `list table ${FAMILY_TABLE}`;
+
+/** What `nft -j list table inet palisade` printed, as chains, element counts and counters. */
+export function parseReadback(text: string): TableReadback {
   const doc = JSON.parse(text) as { nftables?: readonly NftJsonObject[] };
   const chains: string[] = [];
   const elements = new Map<string, number>();

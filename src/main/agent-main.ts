@@ -24,7 +24,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAgent } from '../agent/agent.ts';
 import type { HealthServer } from '../agent/health-server.ts';
 import { startHealthServer } from '../agent/health-server.ts';
-import { nftNodeTable } from '../agent/node-table.ts';
+import { sessionNodeTable } from '../agent/node-table.ts';
 import { runNft } from '../dataplane/applier.ts';
 import { FAMILY_TABLE } from '../dataplane/render.ts';
 import { defaultKubernetesResources, kubernetesSource } from '../sources/kubernetes-source.ts';
@@ -81,10 +81,12 @@ const registry = new Registry();
 registry.setDefaultLabels({ node });
 collectDefaultMetrics({ register: registry });
 const resources = defaultKubernetesResources();
+const { table, fallback } = await sessionNodeTable(null);
+if (fallback !== undefined) logger.warn({ reason: fallback }, 'no persistent nft session: every table change spawns nft (slower)');
 const agent = createAgent({
   node, netns: null,
   source: kubernetesSource({ kubeConfig: kc, resources, resyncMs: resyncSeconds * 1000 }),
-  applier: nftNodeTable(null),
+  applier: table,
   clock: systemClock(), logger, metrics: registry,
   ...(env.PALISADE_REPORT !== undefined && !flag(env.PALISADE_REPORT) ? {} : { statusWriter: kubernetesStatusWriter(kc, resources) }),
 });

@@ -20,7 +20,8 @@ import type { HealthServer } from '../agent/health-server.ts';
 import { startHealthServer } from '../agent/health-server.ts';
 import type { Logger } from '../agent/logger.ts';
 import { SILENT_LOGGER } from '../agent/logger.ts';
-import { nftNodeTable } from '../agent/node-table.ts';
+import { sessionNodeTable } from '../agent/node-table.ts';
+import type { NodeTable } from '../agent/node-table.ts';
 import type { Kubelet } from '../lab/kubelet.ts';
 import { startKubelet } from '../lab/kubelet.ts';
 import { labSupport, listNetns } from '../lab/netns.ts';
@@ -107,6 +108,7 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
   const store = openStore({ dir: join(home, HOME_FILES.store), clock, idGenerator: randomUUID, defaultValidator: apiValidator() });
   const labDir = join(home, HOME_FILES.lab);
   const agents: Agent[] = [];
+  const tables: NodeTable[] = [];
   const health: HealthServer[] = [];
   let lab: Lab | undefined;
   let kubelet: Kubelet | undefined;
@@ -116,6 +118,7 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
   const stopAll = async (destroy: boolean): Promise<void> => {
     await kubelet?.stop();
     await Promise.all(agents.map((a) => a.stop()));
+    await Promise.all(tables.map((t) => t.close?.()));
     await Promise.all(health.map((h) => h.close().catch(() => undefined)));
     await api?.close();
     // The token dies with the server: a stale kubeconfig would only mislead.
@@ -136,8 +139,11 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
       for (const n of lab.nodes) {
         const metrics = new Registry();
         metrics.setDefaultLabels({ node: n.name });
+        const { table, fallback } = await sessionNodeTable(n.netns);
+        tables.push(table);
+        if (fallback !== undefined) logger.warn({ node: n.name, reason: fallback }, 'no persistent nft session: every table change spawns nft (slower)');
         const agent = createAgent({
-          node: n.name, netns: n.netns, source: embeddedStoreSource(store), applier: nftNodeTable(n.netns),
+          node: n.name, netns: n.netns, source: embeddedStoreSource(store), applier: table,
           clock, logger, metrics, statusWriter: storeStatusWriter(store),
           ...(o.debounceMs === undefined ? {} : { debounceMs: o.debounceMs }),
         });
