@@ -10,6 +10,11 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { patchBase } from '../src/agent/pod-patch.ts';
+import type { PodPatchBase } from '../src/agent/pod-patch.ts';
+import type { SourceDocument } from '../src/api/source-document.ts';
+import type { Snapshot } from '../src/api/snapshot.ts';
+import { NftSession } from '../src/dataplane/nft-session.ts';
 import { createPlanner, plan } from '../src/dataplane/plan.ts';
 import { renderRuleset } from '../src/dataplane/render.ts';
 import type { Ruleset } from '../src/dataplane/ruleset.ts';
@@ -93,8 +98,10 @@ const bigSpec: ClusterSpec = { pods: o.pods, policies: o.policies, namespaces: o
 
 let bench: BenchLab | undefined;
 let cleaning: Promise<void> | undefined;
+let session: NftSession | undefined;
 const cleanup = (): Promise<void> => {
-  cleaning ??= bench === undefined ? Promise.resolve() : destroyBenchLab(bench).catch((e: unknown) => log(`could not destroy the lab: ${(e as Error).message}`));
+  const closing = session?.close() ?? Promise.resolve();
+  cleaning ??= bench === undefined ? closing : closing.then(() => destroyBenchLab(bench as BenchLab)).catch((e: unknown) => log(`could not destroy the lab: ${(e as Error).message}`));
   return cleaning;
 };
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -102,6 +109,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     log(`${sig}: destroying the lab`);
     void cleanup().then(() => process.exit(130));
   });
+}
+
+/** The agent's pod-patch base of a snapshot built from `documents` (their objects as the API server would hold them). */
+function podBaseOf(snapshot: Snapshot, documents: readonly SourceDocument[]): PodPatchBase {
+  return patchBase(snapshot, documents.map((d) => d.object as Parameters<typeof patchBase>[1][number]));
 }
 
 function emptySpec(): ClusterSpec {
@@ -181,7 +193,8 @@ try {
     // same numbering, so the same table as the one loaded) to have the planner's state.
     const planner = createPlanner(big0.numbering);
     const applied = planner.plan(bigModel.compiled, { node: n0.name });
-    const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied, compiled: bigModel.compiled, planner };
+    session ??= await NftSession.open(netns0);
+    const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied, compiled: bigModel.compiled, planner, session, podBase: podBaseOf(bigModel.snapshot, bigModel.cluster.documents) };
     const r = await runLatencyPart(b, start, o.changes, o.latencyBudget, log);
     latencyEnd = r.state;
     results.latency = { timings: r.timings, stoppedByBudget: r.stoppedByBudget, trafficMismatches: r.trafficMismatches };
@@ -200,7 +213,8 @@ try {
         // A running agent holds its last compile and plan in memory: re-plan here once
         // (untimed, same numbering, so the same table) to have the plan's caches too.
         const planner = createPlanner(big0.numbering);
-        start = latencyEnd ?? { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: planner.plan(bigModel.compiled, { node: n0.name }), compiled: bigModel.compiled, planner };
+        session ??= await NftSession.open(netns0);
+        start = latencyEnd ?? { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied: planner.plan(bigModel.compiled, { node: n0.name }), compiled: bigModel.compiled, planner, session, podBase: podBaseOf(bigModel.snapshot, bigModel.cluster.documents) };
         initialPlanMs = bigPlans.find((p) => p.node === n0.name)?.planMs ?? Number.NaN;
         initialLoadMs = await loadTable(netns0, renderRuleset(start.applied));
         policies = bigModel.cluster.policies;
@@ -213,7 +227,8 @@ try {
         const r0 = planner.plan(m.compiled, { node: n0.name });
         initialPlanMs = performance.now() - t0;
         initialLoadMs = await loadTable(netns0, renderRuleset(r0));
-        start = { node: n0.name, netns: netns0, cluster: m.snapshot.cluster, policies: m.snapshot.policies, applied: r0, compiled: m.compiled, planner };
+        session ??= await NftSession.open(netns0);
+        start = { node: n0.name, netns: netns0, cluster: m.snapshot.cluster, policies: m.snapshot.policies, applied: r0, compiled: m.compiled, planner, session, podBase: podBaseOf(m.snapshot, m.cluster.documents) };
         policies = m.cluster.policies;
       }
       log(`pod: ${size} pods: up to ${o.podChanges} one-pod changes (budget ${o.podBudget} s; initial plan ${fmtMs(initialPlanMs)})...`);
@@ -225,7 +240,9 @@ try {
         results.profile = { file, top: topFunctions(profile, 15, `${process.cwd()}/`) };
       }
       results.pod.push({ pods: size, policies, elements: elementCounts(r.state.applied).total, initialPlanMs, initialLoadMs, timings: r.timings, stoppedByBudget: r.stoppedByBudget });
-      for (const [i, t] of r.timings.entries()) log(`  change ${i + 1}: ${fmtMs(t.totalMs)} (plan ${fmtMs(t.phases.plan)}, compile ${fmtMs(t.phases.compile)}, ${t.full ? 'full' : `${t.changes} element changes`})`);
+      for (const [i, t] of r.timings.entries()) log(`  change ${i + 1}: ${fmtMs(t.totalMs)} (plan ${fmtMs(t.phases.plan)}, compile ${fmtMs(t.phases.compile)}, apply ${fmtMs(t.phases.apply)}, ${t.full ? 'full' : `${t.changes} element changes`})${t.patchDeclined === true ? ' — the agent\'s pod patch declined' : ''}`);
+      const declined = r.timings.filter((t) => t.patchDeclined === true).length;
+      if (declined > 0) results.notes.push(`${size} pods: the agent's pod patch declined ${declined} of ${r.timings.length} changes (the agent would rebuild its whole model for them)`);
     }
   }
 } finally {

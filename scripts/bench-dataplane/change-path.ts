@@ -1,13 +1,19 @@
 // The whole path of one change, timed phase by phase, as the agent runs it: convert the
-// changed object (buildSnapshot of that one document), splice it into the model (other
-// pods and policies stay the same objects), compile — incrementally with recompile(), as
-// the agent does — plan the node's table with the planner that planned the applied one
-// (it follows the change from its last plan), delta against the applied table, and apply
-// the transaction with nft in the node's namespace. A delta the kernel refuses falls back to a full replace (counted, as the
-// agent would do).
+// changed object — a pod through the agent's own pod patch (agent/pod-patch.ts: the pod
+// converted alone, spliced into the last snapshot), a policy by buildSnapshot of that one
+// document spliced into the model — compile incrementally with recompile(), plan the
+// node's table with the planner that planned the applied one (it follows the change from
+// its last plan), delta against the applied table, and apply the transaction through the
+// agent's persistent nft session in the node's namespace. A delta the kernel refuses
+// falls back to a full replace (counted, as the agent would do).
 import { buildSnapshot } from '../../src/api/snapshot.ts';
 import type { SourceDocument } from '../../src/api/source-document.ts';
-import { runNft, NftError } from '../../src/dataplane/applier.ts';
+import { patchPods } from '../../src/agent/pod-patch.ts';
+import type { PodPatchBase } from '../../src/agent/pod-patch.ts';
+import { DEFAULT_HANDLERS } from '../../src/api/handlers.ts';
+import { NftError } from '../../src/dataplane/applier.ts';
+import type { NftSession } from '../../src/dataplane/nft-session.ts';
+import type { SourceObject } from '../../src/sources/object-source.ts';
 import { delta } from '../../src/dataplane/delta.ts';
 import type { Planner } from '../../src/dataplane/plan.ts';
 import { renderRuleset } from '../../src/dataplane/render.ts';
@@ -33,6 +39,10 @@ export interface PathState {
   readonly compiled?: CompiledCluster;
   /** The planner whose last plan is `applied` (it follows changes from there). */
   readonly planner: Planner;
+  /** The agent's nft session in the node's namespace. */
+  readonly session: NftSession;
+  /** The agent's pod-patch base of `cluster` (undefined: pods are spliced by the bench itself). */
+  readonly podBase: PodPatchBase | undefined;
 }
 
 export interface ChangeTiming {
@@ -40,6 +50,8 @@ export interface ChangeTiming {
   readonly phases: Readonly<Record<Phase, number>>;
   readonly changes: number;
   readonly full: boolean;
+  /** A pod change the agent's pod patch declined (it would rebuild the whole model; the bench spliced it instead). */
+  readonly patchDeclined?: boolean;
 }
 
 /** A change: the object as it is now, or a deletion (of a pod by key or a policy by id). */
@@ -53,6 +65,11 @@ function convertOne(object: object): { pods: readonly Pod[]; policies: readonly 
   const s = buildSnapshot([doc]);
   if (s.problems.length > 0) throw new Error(`change does not convert: ${s.problems.map((p) => p.message).join('; ')}`);
   return { pods: s.cluster.pods, policies: s.policies.policies };
+}
+
+function podKey(o: object): string {
+  const m = (o as { metadata?: { name?: string; namespace?: string } }).metadata;
+  return `${m?.namespace ?? ''}/${m?.name ?? ''}`;
 }
 
 /** `items` with the item of `add`'s key replaced in place (or `add` appended): one copy, no per-item key work. */
@@ -80,8 +97,20 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   };
   let cluster = s.cluster;
   let policies = s.policies;
-  const changedPods = new Set<string>();
-  if (change.kind === 'upsert') {
+  let podBase = s.podBase;
+  let patchDeclined = false;
+  let changedPods = new Set<string>();
+  const podChange = change.kind === 'delete-pod' ? { key: change.key, object: undefined }
+    : change.kind === 'upsert' && (change.object as { kind?: string }).kind === 'Pod' ? { key: podKey(change.object), object: change.object as SourceObject }
+      : undefined;
+  const patched = podBase !== undefined && podChange !== undefined ? patchPods(podBase, new Map([[podChange.key, podChange.object]]), DEFAULT_HANDLERS) : undefined;
+  // patchPods updates the base in place: whatever it answered, the old base is spent.
+  if (podChange !== undefined) podBase = patched?.base;
+  if (patched !== undefined) {
+    cluster = patched.base.snapshot.cluster;
+    changedPods = patched.changed;
+  } else if (change.kind === 'upsert') {
+    patchDeclined = podChange !== undefined && s.podBase !== undefined;
     const c = convertOne(change.object);
     if (c.pods.length > 0) cluster = { ...cluster, pods: upsert(cluster.pods, c.pods, (p) => p.key) };
     if (c.policies.length > 0) policies = { ...policies, policies: upsert(policies.policies, c.policies, (p) => p.id) };
@@ -92,6 +121,8 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   } else {
     policies = { ...policies, policies: policies.policies.filter((p) => p.id !== change.id) };
   }
+  // The agent rebuilds its patch base after a policy change; here the base follows the new policies.
+  if (podBase !== undefined && policies !== s.policies) podBase = { ...podBase, snapshot: { ...podBase.snapshot, policies } };
   const convert = lap();
   const compiled = s.compiled !== undefined ? recompile(s.compiled, cluster, policies, changedPods) : compile(cluster, policies);
   const compileMs = lap();
@@ -102,17 +133,17 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   let full = d.full;
   if (d.text !== '') {
     try {
-      await runNft(s.netns, ['-f', '-'], d.text);
+      await s.session.run(d.text);
     } catch (e) {
       if (!(e instanceof NftError) || full) throw e;
       full = true;
-      await runNft(s.netns, ['-f', '-'], renderRuleset(next));
+      await s.session.run(renderRuleset(next));
     }
   }
   const apply = lap();
   return {
-    state: { ...s, cluster, policies, applied: next, compiled },
-    timing: { totalMs: performance.now() - t0, phases: { convert, compile: compileMs, plan: planMs, delta: deltaMs, apply }, changes: d.changes, full },
+    state: { ...s, cluster, policies, applied: next, compiled, podBase },
+    timing: { totalMs: performance.now() - t0, phases: { convert, compile: compileMs, plan: planMs, delta: deltaMs, apply }, changes: d.changes, full, ...(patchDeclined ? { patchDeclined } : {}) },
   };
 }
 
