@@ -76,7 +76,7 @@ for (const name of names.length > 0 ? names : ['1k', '10k']) {
     const key = cl.pods[pick]?.key ?? '';
     cl = relabel(cl, pick);
     fullCompile.push(time(() => compile(cl, policies))[1]);
-    const [c, incMs] = time(() => recompile(prevCompiled, cl, policies, new Set([key])));
+    const [c, incMs] = time(() => recompile(prevCompiled, cl, policies, { pods: new Map([[key, cl.pods[pick]]]) }));
     incCompile.push(incMs);
     prevCompiled = c;
     const [next, ms] = time(() => planner.plan(c, { node }));

@@ -99,7 +99,6 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   let policies = s.policies;
   let podBase = s.podBase;
   let patchDeclined = false;
-  let changedPods = new Set<string>();
   const podChange = change.kind === 'delete-pod' ? { key: change.key, object: undefined }
     : change.kind === 'upsert' && (change.object as { kind?: string }).kind === 'Pod' ? { key: podKey(change.object), object: change.object as SourceObject }
       : undefined;
@@ -108,23 +107,20 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   if (podChange !== undefined) podBase = patched?.base;
   if (patched !== undefined) {
     cluster = patched.base.snapshot.cluster;
-    changedPods = patched.changed;
   } else if (change.kind === 'upsert') {
     patchDeclined = podChange !== undefined && s.podBase !== undefined;
     const c = convertOne(change.object);
     if (c.pods.length > 0) cluster = { ...cluster, pods: upsert(cluster.pods, c.pods, (p) => p.key) };
     if (c.policies.length > 0) policies = { ...policies, policies: upsert(policies.policies, c.policies, (p) => p.id) };
-    for (const p of c.pods) changedPods.add(p.key);
   } else if (change.kind === 'delete-pod') {
     cluster = { ...cluster, pods: cluster.pods.filter((p) => p.key !== change.key) };
-    changedPods.add(change.key);
   } else {
     policies = { ...policies, policies: policies.policies.filter((p) => p.id !== change.id) };
   }
   // The agent rebuilds its patch base after a policy change; here the base follows the new policies.
   if (podBase !== undefined && policies !== s.policies) podBase = { ...podBase, snapshot: { ...podBase.snapshot, policies } };
   const convert = lap();
-  const compiled = s.compiled !== undefined ? recompile(s.compiled, cluster, policies, changedPods) : compile(cluster, policies);
+  const compiled = s.compiled !== undefined ? recompile(s.compiled, cluster, policies, patched?.hint) : compile(cluster, policies);
   const compileMs = lap();
   const next = s.planner.plan(compiled, { node: s.node });
   const planMs = lap();

@@ -263,7 +263,7 @@ class NodeAgent implements Agent {
       let compiled: CompiledCluster;
       if (model !== undefined && patched !== undefined) {
         const { cluster, policies } = patched.base.snapshot;
-        compiled = patched.changed.size === 0 ? model.compiled : recompile(model.compiled, cluster, policies, patched.changed);
+        compiled = patched.changed.size === 0 ? model.compiled : recompile(model.compiled, cluster, policies, patched.hint);
         reports = model.reports;
         this.#model = { base: patched.base, compiled, reports };
       } else {

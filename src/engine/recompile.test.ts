@@ -1,8 +1,9 @@
 // recompile() must be indistinguishable from compile() on the changed cluster: every
 // evaluate() verdict between pods, every matrix cell, every selecting() list and every
 // analyze() finding agree, over random clusters and policies (random-policies.ts) and
-// random chains of pod and policy changes (random-changes.ts), with the change hint
-// sometimes incomplete. recompile() takes over the previous compile's indexes: that one
+// random chains of pod and policy changes (random-changes.ts), told which pods changed
+// (PodChangeHint) or not, also with the previous pod array patched in place as the
+// agent's pod patch does. recompile() takes over the previous compile's indexes: that one
 // is retired (it throws instead of answering from indexes that moved on), and a
 // recompile() from a retired one is a plain compile(), so branching stays exact. The
 // cheap paths really are taken: unchanged pods keep their slots, the policy side is
@@ -17,9 +18,10 @@ import type { Compiled, CompiledCluster } from './compile.ts';
 import { compile, internals } from './compile.ts';
 import { evaluate } from './evaluate.ts';
 import { computeMatrix } from './matrix.ts';
-import { applyChange, changeArb, compiles } from './random-changes.ts';
+import { applyChange, changeArb, compiles, podChangeArb } from './random-changes.ts';
 import { clusterArb, policySetArb, queryArb } from './random-policies.ts';
 import { recompile } from './recompile.ts';
+import type { PodChangeHint } from './recompile.ts';
 import { cluster, flow, ns, pod, podsPeer, policy, policySet } from './test-builders.ts';
 
 function assertSame(got: CompiledCluster, want: CompiledCluster, q: { port: number | string; protocol: 'TCP' | 'UDP' }): void {
@@ -58,21 +60,33 @@ function assertSame(got: CompiledCluster, want: CompiledCluster, q: { port: numb
   assert.deepEqual(analyze(got), analyze(want));
 }
 
-test('recompile: property — agrees with compile() after random chains of pod and policy changes; a compile taken over is retired', () => {
+/** The hint for the pods of `keys`: each key's pod in `cl` now (undefined: gone). */
+function hintOf(cl: Cluster, keys: Iterable<string>): PodChangeHint {
+  const byKey = new Map(cl.pods.map((p) => [p.key, p]));
+  return { pods: new Map([...keys].map((k) => [k, byKey.get(k)])) };
+}
+
+test('recompile: property — agrees with compile() after random chains of pod and policy changes, told the changed pods or not; a compile taken over is retired', () => {
   fc.assert(fc.property(clusterArb, policySetArb, policySetArb, fc.array(changeArb, { minLength: 1, maxLength: 5 }), queryArb, (start, ps0, donors, changes, q) => {
     fc.pre(compiles(start, ps0));
-    const first = compile(start, ps0);
-    let prev = first;
+    let prev = compile(start, ps0);
     let cl = start;
     let ps = ps0;
     const serial = { n: 0 };
+    // Pod keys changed since `prev`, and whether the next recompile is told them.
+    let pending = new Set<string>();
+    let tell = true;
     for (const [k, ch] of changes.entries()) {
       const next = applyChange(cl, ps, ch, donors, serial);
       cl = next.cluster;
       ps = next.policies;
+      if (next.key !== undefined) pending.add(next.key);
+      tell &&= ch.tell;
       // Some changes come together (the agent coalesces events): compile after the next one.
-      if (ch.tell && ch.ip % 3 === 0 && k + 1 < changes.length) continue;
-      const hint = new Set(next.key !== undefined && ch.tell ? [next.key] : []);
+      if (ch.ip % 3 === 0 && k + 1 < changes.length) continue;
+      const hint = tell ? hintOf(cl, pending) : undefined;
+      pending = new Set();
+      tell = true;
       if (!compiles(cl, ps)) {
         assert.throws(() => recompile(prev, cl, ps, hint));
         return;
@@ -86,8 +100,39 @@ test('recompile: property — agrees with compile() after random chains of pod a
       }
       prev = got;
     }
-    void first;
   }), { numRuns: 300 });
+});
+
+// The agent's pod patch splices the previous snapshot's pod array in place: recompile()
+// must then go by the hint alone (the previous and the new list are the same array).
+test('recompile: property — pod changes patched into the previous pod array in place, told by the hint, agree with compile()', () => {
+  let recompiles = 0;
+  let incremental = 0;
+  fc.assert(fc.property(clusterArb, policySetArb, fc.array(fc.array(podChangeArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), queryArb, (start, ps, batches, q) => {
+    const list: Pod[] = [...start.pods];
+    const cl: Cluster = { ...start, pods: list };
+    fc.pre(compiles(cl, ps));
+    let prev = compile(cl, ps);
+    const serial = { n: 0 };
+    for (const batch of batches) {
+      let now: Cluster = { ...cl, pods: [...list] };
+      const keys = new Set<string>();
+      for (const ch of batch) {
+        const next = applyChange(now, ps, ch, ps, serial);
+        now = next.cluster;
+        if (next.key !== undefined) keys.add(next.key);
+      }
+      if (!compiles(now, ps)) return;
+      list.splice(0, list.length, ...now.pods);
+      const got = recompile(prev, cl, ps, hintOf(cl, keys));
+      recompiles++;
+      if (internals(got).lineage === (prev as Compiled).lineage) incremental++;
+      assertSame(got, compile({ ...cl, pods: [...list] }, ps), q);
+      prev = got;
+    }
+  }), { numRuns: 300 });
+  // Most changes stay incremental (host-network pods, pod-only namespaces and shared addresses do not).
+  assert.ok(incremental > recompiles / 3, `${incremental} of ${recompiles} recompiles took the hint path`);
 });
 
 test('recompile: property — a second change made from the same (now retired) compile is a compile() and agrees', () => {
@@ -205,4 +250,27 @@ test('recompile: another tier list, services, or a host-network pod change is a 
     assert.notEqual(got.lineage, prev.lineage, c.name);
   }
   assert.equal(internals(recompile(prev, { ...start, pods: [...start.pods, pod('n1/x', {}, ['10.0.0.77'])] }, ps)).lineage, prev.lineage, 'a pod change keeps the lineage');
+});
+
+// What recompile() can check of a hint cheaply: a hint that visibly breaks its contract
+// is a compile() (new lineage), and still exact.
+test('recompile: a hint naming a pod under another key, or not adding up to the pod count, is a full compile', () => {
+  const { cl, ps } = bigCluster(200);
+  const added = pod('a/new', { app: 'app1' }, ['10.9.0.1']);
+  const withAdded = { ...cl, pods: [...cl.pods, added] };
+  const cases: ReadonlyArray<{ name: string; cl: Cluster; hint: PodChangeHint }> = [
+    { name: 'pod under another key', cl: withAdded, hint: { pods: new Map([['a/other', added]]) } },
+    { name: 'an added pod left out of the hint', cl: withAdded, hint: { pods: new Map() } },
+    { name: 'a removal the list does not have', cl, hint: { pods: new Map([['a/p4', undefined]]) } },
+  ];
+  for (const c of cases) {
+    const prev = internals(compile(cl, ps));
+    const got = internals(recompile(prev, c.cl, ps, c.hint));
+    assert.notEqual(got.lineage, prev.lineage, c.name);
+    assert.deepEqual(got.pods.map((p) => p.key), c.cl.pods.map((p) => p.key), c.name);
+  }
+  const prev = internals(compile(cl, ps));
+  const got = internals(recompile(prev, withAdded, ps, { pods: new Map([['a/new', added]]) }));
+  assert.equal(got.lineage, prev.lineage, 'an exact hint keeps the lineage');
+  assert.equal(got.pod('a/new'), added);
 });

@@ -5,12 +5,14 @@
 // It takes over `previous`'s indexes and updates them in place, then retires `previous`
 // (compile.ts): at 100,000 pods even copying the per-slot arrays once per change costs
 // more than the change, and big short-lived arrays make the garbage collector stall.
-// Pods keep their slots: the new pod list is walked against the previous one (pointer
-// compares; a key is looked up only where the lists part), a replaced pod takes its
-// predecessor's slot, an added pod a freed or a new slot, and the last slots move into
-// holes left by removals. Only new pods are matched against the subjects (indexed by
-// namespace). Each recompile() notes the slots it changed in the lineage's journal, so a
-// planner can follow without comparing every slot.
+// Pods keep their slots: which pods went and came is read from the caller's hint
+// (PodChangeHint: looked up by key, nothing else is read) or, without one, found by
+// walking the new pod list against the previous one (pointer compares; a key is looked up
+// only where the lists part). A replaced pod takes its predecessor's slot, an added pod a
+// freed or a new slot, and the last slots move into holes left by removals. Only new pods
+// are matched against the subjects (indexed by namespace). Each recompile() notes the
+// slots it changed in the lineage's journal, so a planner can follow without comparing
+// every slot.
 //
 // Policies: the policy side (evaluation order, prepared peers, subjects) is rebuilt from
 // the previous one without selector work; only pods some changed policy selects, by its
@@ -20,9 +22,9 @@
 // Whenever the shortcut could differ from compile() — other namespaces, nodes, network
 // sets, services or tiers, a host-network pod among the changed ones (it changes node
 // addresses), a namespace that only pods name appearing or going, a duplicate key, an
-// address two pods hold, an invalid address or CIDR, pods reordered, or many pods
-// changed at once — it is compile() itself (which also reports the problems), and
-// `previous` stays as it was. A retired `previous` also gets compile().
+// address two pods hold, an invalid address or CIDR, pods reordered, a hint that does not
+// add up, or many pods changed at once — it is compile() itself (which also reports the
+// problems), and `previous` stays as it was. A retired `previous` also gets compile().
 import type { Cluster, Pod } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
 import type { IpAddress } from '../model/ip.ts';
@@ -35,13 +37,24 @@ import { EngineError } from './engine-error.ts';
 import { sameList } from '../model/same-list.ts';
 
 /**
- * Same result as `compile(cluster, policies)`, reusing and retiring `previous` (see the
- * top of this file). `changedPods`: keys the caller knows changed; pods are compared by
- * object identity with `previous` anyway, so the hint only documents the change.
+ * Exactly which pods changed since the previous compile: `cluster.pods` is the previous
+ * `cluster.pods` with exactly these keys replaced or added (the Pod now) or removed
+ * (undefined), anywhere in the list; every other pod is the same object, in the same
+ * relative order. recompile() then reads neither pod list (the caller may have patched
+ * the previous array in place); it checks only what is cheap (each pod's key, the pod
+ * count), and a hint that breaks the contract otherwise gives a wrong compile.
  */
-export function recompile(previous: CompiledCluster, cluster: Cluster, policies: PolicySet, changedPods: ReadonlySet<string> = new Set()): CompiledCluster {
+export interface PodChangeHint {
+  readonly pods: ReadonlyMap<string, Pod | undefined>;
+}
+
+/**
+ * Same result as `compile(cluster, policies)`, reusing and retiring `previous` (see the
+ * top of this file). `hint`: the pods that changed, when the caller knows them exactly
+ * (no walk of the pod list); without it the lists are compared.
+ */
+export function recompile(previous: CompiledCluster, cluster: Cluster, policies: PolicySet, hint?: PodChangeHint): CompiledCluster {
   if (!(previous instanceof Compiled)) throw new EngineError('this CompiledCluster was not made by compile()');
-  void changedPods;
   const prev = previous;
   const c = prev.cluster;
   if (prev.retired || !sameList(c.namespaces, cluster.namespaces) || !sameList(c.nodes, cluster.nodes)
@@ -49,7 +62,7 @@ export function recompile(previous: CompiledCluster, cluster: Cluster, policies:
   const samePolicies = prev.policies === policies || (sameList(prev.policies.tiers, policies.tiers) && sameList(prev.policies.policies, policies.policies));
   const side = samePolicies ? undefined : policyChange(prev, cluster, policies);
   if (side === null) return compile(cluster, policies);
-  const change = podChange(prev, cluster);
+  const change = podChange(prev, cluster, hint);
   if (change === null) return compile(cluster, policies);
   // From here on, `previous`'s indexes are updated in place.
   prev.retire();
@@ -160,16 +173,45 @@ interface PodChange {
   readonly added: ReadonlyArray<{ readonly pod: Pod; readonly ips: readonly IpAddress[] }>;
 }
 
+/** Which pods went and which came (validated), from the hint or the lists; null when only compile() is exact. */
+function podChange(prev: Compiled, cluster: Cluster, hint: PodChangeHint | undefined): PodChange | null {
+  const diff = hint === undefined ? walkPods(prev, cluster) : hintedPods(prev.state, cluster, hint);
+  return diff === null ? null : checkPods(prev.state, diff.gone, diff.fresh, cluster.pods.length);
+}
+
+interface PodDiff {
+  /** Previous pod objects no longer in the cluster. */
+  readonly gone: readonly Pod[];
+  /** Pod objects new to the cluster. */
+  readonly fresh: readonly Pod[];
+}
+
+/** The pods a hint names, against the slots; null when the hint visibly breaks its contract. */
+function hintedPods(S: CompiledState, cluster: Cluster, hint: PodChangeHint): PodDiff | null {
+  const gone: Pod[] = [];
+  const fresh: Pod[] = [];
+  for (const [key, pod] of hint.pods) {
+    const s = S.keyToSlot.get(key);
+    const old = s === undefined ? undefined : S.pods[s];
+    if (old === pod) continue;
+    if (pod !== undefined && pod.key !== key) return null;
+    if (old !== undefined) gone.push(old);
+    if (pod !== undefined) fresh.push(pod);
+  }
+  if (S.pods.length - gone.length + fresh.length !== cluster.pods.length) return null;
+  return { gone, fresh };
+}
+
 /**
- * Which pods went and which came, by walking the new list against the previous one; null
- * when only compile() is exact. Unchanged pods must keep their relative order (the first
+ * The pods that went and came, by walking the new list against the previous one; null
+ * when pods were reordered. Unchanged pods must keep their relative order (the first
  * holder of an address owns it).
  */
-function podChange(prev: Compiled, cluster: Cluster): PodChange | null {
+function walkPods(prev: Compiled, cluster: Cluster): PodDiff | null {
   const S = prev.state;
   const A = prev.cluster.pods;
   const B = cluster.pods;
-  if (A === B) return { removed: [], added: [] };
+  if (A === B) return { gone: [], fresh: [] };
   const gone: Pod[] = [];
   const fresh: Pod[] = [];
   let j = 0;
@@ -193,8 +235,16 @@ function podChange(prev: Compiled, cluster: Cluster): PodChange | null {
     j = k + 1;
   }
   for (let q = j; q < A.length; q++) gone.push(A[q] as Pod);
-  if (gone.length + fresh.length > 64 + (B.length >> 3)) return null;
+  return { gone, fresh };
+}
 
+/**
+ * The change as slots to free and pods to place, or null when only compile() is exact:
+ * many pods at once, host-network pods, addresses shared or a node's, keys or addresses
+ * still held by a pod that stays, a namespace only pods name appearing or going.
+ */
+function checkPods(S: CompiledState, gone: readonly Pod[], fresh: readonly Pod[], total: number): PodChange | null {
+  if (gone.length + fresh.length > 64 + (total >> 3)) return null;
   const removed: number[] = [];
   const removedSlots = new Set<number>();
   for (const pod of gone) {
