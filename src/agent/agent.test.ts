@@ -252,7 +252,8 @@ test('metrics: policies, rules, set elements, apply latency, reconciles, last ap
   const text = await registry.metrics();
   assert.match(text, /^palisade_policies 1$/m);
   assert.match(text, /^palisade_rules \d+$/m);
-  assert.match(text, /^palisade_set_elements\{set="local4"\} 2$/m, 'the two pods of node n1');
+  assert.match(text, /^palisade_set_elements\{set="ingress_local4"\} 1$/m, 'the one pod of node n1 that demo-policy isolates for ingress');
+  assert.match(text, /^palisade_set_elements\{set="egress_local4"\} 0$/m, 'no pod of node n1 is isolated for egress');
   assert.match(text, /^palisade_set_elements\{set="addr4"\} 3$/m);
   assert.match(text, /^palisade_apply_duration_seconds_count\{mode="replace"\} 1$/m);
   assert.match(text, /^palisade_reconciles_total\{result="ok"\} 1$/m);

@@ -5,16 +5,19 @@
 // commands; the file is still one transaction. Should a drop chain's number be reused
 // for another policy, the answer is a full resync instead (render.ts).
 //
-// Cost follows what changed, not the cluster: addresses and regions by a sorted merge
-// (skipped when plan handed back the same array), local addresses one by one, skipped
-// when the address keeps its identity, its rows are the same objects and the port
-// classes are equal; only then is any element text built.
+// Cost follows what changed, not the cluster: addresses from the planner's address
+// lineage when `next` was planned right after `old` (only the addresses that changed),
+// else by a sorted merge; regions by a merge (skipped when plan handed back the same
+// array); local addresses one by one, skipped when the address keeps its identity, its
+// rows are the same objects and the port classes are equal; only then is any element
+// text built. A local address is in a direction's checked set exactly when its decisions
+// there are not "allow everything".
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import {
-  addressDecisions, CLASS_BITS, cellsSet, defaultSet, DIRECTIONS, elementText, identityMark, nonPortDefaultSet, portBitRuns, portBitSet,
-  portClasses, portRangeText, rangeText, rowIndex, samePortClasses, SETS,
+  addressDecisions, CLASS_BITS, cellsSet, checkedSet, defaultSet, DIRECTIONS, elementText, identityMark, isChecked, nonPortDefaultSet, portBitRuns, portBitSet,
+  portClasses, portHighRuns, portHighSet, portRangeText, rangeText, rowIndex, samePortClasses, SETS,
 } from './layout.ts';
 import type { AddressDecisions, PortClasses } from './layout.ts';
 import { dropChainName, dropChainRules, FAMILY_TABLE, renderRuleset } from './render.ts';
@@ -82,14 +85,8 @@ export function delta(old: Ruleset, next: Ruleset, chunk = DEFAULT_CHUNK): Delta
   }
 
   const ch = new Changes();
-  if (old.addresses !== next.addresses) diffAddresses(ch, old.addresses, next.addresses);
+  diffAddresses(ch, old, next);
   if (old.regions !== next.regions) diffRegions(ch, old.regions, next.regions);
-  if (old.local !== next.local) {
-    for (const f of [4, 6] as const) {
-      const keys = (l: readonly AddressIdentity[]): Array<readonly [string, null]> => l.filter((a) => a.family === f).map((a) => [a.ip, null] as const);
-      ch.diff(`local${f}`, keys(old.local), keys(next.local));
-    }
-  }
   diffDecisions(ch, old, next);
 
   const adds: string[] = [];
@@ -120,8 +117,29 @@ function cmpAddress(a: AddressIdentity, b: AddressIdentity): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** A merge over two sorted address lists: equal texts are compared in place, only mismatches are parsed. */
-function diffAddresses(ch: Changes, a: readonly AddressIdentity[], b: readonly AddressIdentity[]): void {
+/**
+ * The address elements that differ. When `next`'s list was made from `old`'s (their
+ * addressLineage says so), its changes are the answer, in the merge's order, without
+ * reading either list; otherwise a merge over the two sorted lists (skipped when they
+ * are the same array) where equal texts are compared in place and only mismatches parsed.
+ */
+function diffAddresses(ch: Changes, old: Ruleset, next: Ruleset): void {
+  const from = old.addressLineage;
+  const to = next.addressLineage;
+  if (from !== undefined && to !== undefined) {
+    if (to.version === from.version) return;
+    if (to.from === from.version && to.changes !== undefined) {
+      for (const c of to.changes) {
+        if (c.before === c.after) continue;
+        if (c.before !== undefined) ch.delete(`addr${c.family}`, c.ip);
+        if (c.after !== undefined) ch.put(`addr${c.family}`, c.ip, String(identityMark(c.after)));
+      }
+      return;
+    }
+  }
+  const a = old.addresses;
+  const b = next.addresses;
+  if (a === b) return;
   let i = 0;
   let j = 0;
   const gone = (x: AddressIdentity): void => ch.delete(`addr${x.family}`, x.ip);
@@ -180,6 +198,8 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
         const els = (pc: PortClasses): Array<readonly [string, null]> => portBitRuns(pc, p, bit).map(([f, l]) => [portRangeText(f, l), null] as const);
         ch.diff(portBitSet(p, bit), els(pcOld()), els(pcNext()));
       }
+      const high = (pc: PortClasses): Array<readonly [string, null]> => portHighRuns(pc, p).map(([f, l]) => [portRangeText(f, l), null] as const);
+      ch.diff(portHighSet(p), high(pcOld()), high(pcNext()));
     }
   }
   if (sameRows && samePc && old.local === next.local) return;
@@ -197,6 +217,8 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
       const x = elementsOf(rowA, before, pcOld);
       const y = elementsOf(rowB, after, pcNext);
       const a = (after ?? before) as AddressIdentity;
+      const member = (d: AddressDecisions | undefined): Array<readonly [string, null]> => (d !== undefined && isChecked(d) ? [[a.ip, null]] : []);
+      ch.diff(checkedSet(dir, a.family), member(x), member(y));
       ch.diff(cellsSet(dir, a.family), x?.cells ?? [], y?.cells ?? []);
       const one = (v: string | undefined): Array<readonly [string, string]> => (v === undefined ? [] : [[a.ip, v]]);
       ch.diff(defaultSet(dir, a.family), one(x?.default), one(y?.default));

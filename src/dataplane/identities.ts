@@ -27,6 +27,8 @@ import { cidrContainsIp, cidrLast, formatIp, parseIp } from '../model/ip.ts';
 import type { Cidr, IpAddress, IpFamily } from '../model/ip.ts';
 import type { Peer } from '../model/peer.ts';
 import type { Policy } from '../model/policy.ts';
+import { addressKey, AddressVersion } from './address-versions.ts';
+import type { KeyedChange } from './address-versions.ts';
 import type { AddressIdentity, Numbering, RegionIdentity } from './ruleset.ts';
 
 /** One class of addresses and the number it goes by. */
@@ -149,7 +151,8 @@ export class IdentityIndex {
   numbers: LayeredMap<string, number>;
   /** One more than the highest number in use. */
   high: number;
-  addresses: readonly AddressIdentity[] = [];
+  /** Every address with its identity: the version of the last update (address-versions.ts). */
+  addresses: AddressVersion = AddressVersion.of([]);
   regions: readonly RegionIdentity[] = [];
   /** This node's pods' addresses, sorted. */
   local: readonly AddressIdentity[] = [];
@@ -229,7 +232,7 @@ export class IdentityIndex {
     if (hostsDirty) this.#refreshHosts(c, touched, addrChanges);
     if (regionsDirty) this.#refreshRegions(c, touched);
     const { born, died } = this.#number(touched, rebuild ? before : undefined);
-    this.#publish(addrChanges, regionsDirty);
+    this.#publish(addrChanges, regionsDirty, rebuild);
     return { born, died, rebuilt: rebuild };
   }
 
@@ -392,8 +395,8 @@ export class IdentityIndex {
     }
     for (const net of ranges) {
       const sorted = this.#sorted[net.family];
-      const first = keyOf(net.family, net.network);
-      const last = keyOf(net.family, cidrLast(net));
+      const first = addressKey(net.family, net.network);
+      const last = addressKey(net.family, cidrLast(net));
       for (let k = lowerBound(sorted.keys, first); k < sorted.keys.length && (sorted.keys[k] as number | bigint) <= last; k++) {
         const s = c.podIndexByIp(sorted.items[k]?.ip ?? '');
         if (s !== undefined) out.add(s);
@@ -445,7 +448,6 @@ export class IdentityIndex {
     this.#sorted = { 4: { items: [], keys: [] }, 6: { items: [], keys: [] } };
     this.#localItems = new Map();
     this.bySig = new Map();
-    this.addresses = [];
     this.local = [];
   }
 
@@ -735,48 +737,74 @@ export class IdentityIndex {
   }
 
   /**
-   * Applies the address changes to the sorted lists and publishes them; brings the free
-   * addresses of regions up to date (of every interval when the regions were recomputed).
+   * Applies the address changes to the sorted lists and publishes them: a new version
+   * that lists what changed (from nothing after a rebuild, which emptied the lists);
+   * brings the free addresses of regions up to date (of every interval when the regions
+   * were recomputed).
    */
-  #publish(changes: AddressChanges, regionsRecomputed: boolean): void {
+  #publish(changes: AddressChanges, regionsRecomputed: boolean, rebuilt: boolean): void {
     const spaces = this.#spaces;
     const dirtyIntervals: Record<IpFamily, Set<number>> = { 4: new Set(), 6: new Set() };
-    let addressesChanged = false;
+    const changed: KeyedChange[] = [];
     for (const fam of [4, 6] as const) {
       const sorted = this.#sorted[fam];
       const ops = changes.net(fam);
       if (ops.length === 0) continue;
-      if (ops.length > 64 + (sorted.items.length >> 4)) {
-        // Many changes: rebuild the family's list from the surviving and new items.
-        const gone = new Set(ops.map((o) => o.text));
-        const all: Array<{ key: number | bigint; item: AddressIdentity }> = [];
-        sorted.items.forEach((item, k) => { if (!gone.has(item.ip)) all.push({ key: sorted.keys[k] as number | bigint, item }); });
-        for (const o of ops) if (o.identity !== undefined) all.push({ key: keyOf(fam, o.ip.value), item: { family: fam, ip: o.text, identity: o.identity.id } });
-        all.sort((a, b) => cmpKey(a.key, b.key));
-        this.#sorted[fam] = { items: all.map((a) => a.item), keys: all.map((a) => a.key) };
-        addressesChanged = true;
+      // What each address was and becomes, before the list is touched.
+      const mine: KeyedChange[] = [];
+      for (const o of ops) {
+        const key = addressKey(fam, o.ip.value);
+        const at = lowerBound(sorted.keys, key);
+        const before = sorted.keys[at] === key ? sorted.items[at]?.identity : undefined;
+        const after = o.identity?.id;
+        if (before !== after) mine.push({ family: fam, ip: o.text, key, before, after });
+      }
+      mine.sort((a, b) => cmpKey(a.key, b.key));
+      if (mine.length > 64 + (sorted.items.length >> 4)) {
+        // Many changes: merge them into the family's list in one pass.
+        const items: AddressIdentity[] = [];
+        const keys: Array<number | bigint> = [];
+        let k = 0;
+        for (const c of mine) {
+          for (; k < sorted.keys.length && (sorted.keys[k] as number | bigint) < c.key; k++) {
+            items.push(sorted.items[k] as AddressIdentity);
+            keys.push(sorted.keys[k] as number | bigint);
+          }
+          if (sorted.keys[k] === c.key) k++;
+          if (c.after === undefined) continue;
+          items.push({ family: fam, ip: c.ip, identity: c.after });
+          keys.push(c.key);
+        }
+        for (; k < sorted.keys.length; k++) {
+          items.push(sorted.items[k] as AddressIdentity);
+          keys.push(sorted.keys[k] as number | bigint);
+        }
+        this.#sorted[fam] = { items, keys };
       } else {
-        for (const o of ops) {
-          const key = keyOf(fam, o.ip.value);
-          const at = lowerBound(sorted.keys, key);
-          const present = sorted.keys[at] === key;
-          if (o.identity === undefined) {
-            if (!present) continue;
+        for (const c of mine) {
+          const at = lowerBound(sorted.keys, c.key);
+          if (c.after === undefined) {
             sorted.items.splice(at, 1);
             sorted.keys.splice(at, 1);
-          } else if (present) {
-            if (sorted.items[at]?.identity === o.identity.id) continue;
-            sorted.items[at] = { family: fam, ip: o.text, identity: o.identity.id };
+          } else if (c.before !== undefined) {
+            sorted.items[at] = { family: fam, ip: c.ip, identity: c.after };
           } else {
-            sorted.items.splice(at, 0, { family: fam, ip: o.text, identity: o.identity.id });
-            sorted.keys.splice(at, 0, key);
+            sorted.items.splice(at, 0, { family: fam, ip: c.ip, identity: c.after });
+            sorted.keys.splice(at, 0, c.key);
           }
-          addressesChanged = true;
         }
       }
+      changed.push(...mine);
       if (spaces !== undefined && !regionsRecomputed) for (const o of ops) dirtyIntervals[fam].add(upperBound(spaces[fam].firsts, o.ip.value) - 1);
     }
-    if (addressesChanged) this.addresses = this.#sorted[4].items.concat(this.#sorted[6].items);
+    const whole = (): AddressIdentity[] => this.#sorted[4].items.concat(this.#sorted[6].items);
+    if (rebuilt) this.addresses = AddressVersion.of(whole());
+    else if (changed.length > 0) {
+      const next = this.addresses.next(changed);
+      // Changes pile up between arrays: make one now and then, so a read costs one copy of the list and old ones can go.
+      if (next.depth > 64 + (next.length >> 4)) next.settle(whole());
+      this.addresses = next;
+    }
 
     // Regions: which intervals have an address no pod or node holds.
     if (spaces !== undefined) {
@@ -827,7 +855,7 @@ export class IdentityIndex {
       }
       if (changed) {
         const items = [...this.#localItems.values()];
-        const key = (a: AddressIdentity): number | bigint => keyOf(a.family, parseIp(a.ip)?.value ?? 0n);
+        const key = (a: AddressIdentity): number | bigint => addressKey(a.family, parseIp(a.ip)?.value ?? 0n);
         items.sort((a, b) => a.family - b.family || cmpKey(key(a), key(b)));
         this.local = items;
       }
@@ -934,14 +962,10 @@ function elementaryIntervals(c: Compiled, fam: IpFamily): Array<[bigint, bigint]
   return sorted.map((first, k) => [first, k + 1 < sorted.length ? (sorted[k + 1] ?? 0n) - 1n : MAX[fam]]);
 }
 
-function keyOf(fam: IpFamily, value: bigint): number | bigint {
-  return fam === 4 ? Number(value) : value;
-}
-
 /** Whether [first, last] has an address not in the sorted `taken` keys. */
 function firstFree(taken: ReadonlyArray<number | bigint>, fam: IpFamily, first: bigint, last: bigint): boolean {
   let candidate = first;
-  for (let k = lowerBound(taken, keyOf(fam, first)); k < taken.length && taken[k] === keyOf(fam, candidate); k++) {
+  for (let k = lowerBound(taken, addressKey(fam, first)); k < taken.length && taken[k] === addressKey(fam, candidate); k++) {
     candidate++;
     if (candidate > last) return false;
   }

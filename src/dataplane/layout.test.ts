@@ -1,6 +1,7 @@
 // The layout's contract: port classes tile every protocol's port space and every cell's
-// range, their bit sets give back each port's class, numbers stay put for surviving
-// segments (split: first piece keeps it; merge: the first piece's), element counts agree
+// range, are numbered densely, their bit sets (and the high-bit guard) give back each
+// port's class, numbers stay put for surviving segments when the previous classes are
+// the hint (split: first piece keeps it; merge: the first piece's), element counts agree
 // with the elements, and the fixed 20/12 split of the conntrack mark refuses what does
 // not fit with a typed error.
 import { test } from 'node:test';
@@ -11,8 +12,8 @@ import { clusterArb, policySetArb } from '../engine/random-policies.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
 import {
-  addressDecisions, CLASS_BITS, CLASS_LIMIT, classOfPort, elementCounts, elementsOf, IDENTITY_LIMIT, LayoutLimitError, markOf,
-  portBitRuns, portClasses, segmentsWithin,
+  addressDecisions, assignPortClasses, CLASS_BITS, CLASS_LIMIT, classOfPort, elementCounts, elementsOf, IDENTITY_LIMIT, LayoutLimitError, LOW_CLASS_BITS, markOf,
+  portBitRuns, portClasses, portHighRuns, segmentsWithin,
 } from './layout.ts';
 import type { PortClasses } from './layout.ts';
 import { plan } from './plan.ts';
@@ -99,11 +100,12 @@ test('layout: property — large tables (bitmap of the port space) cut the same 
   }), { numRuns: 20 });
 });
 
-// "Keep the numbering stable from one layout to the next": a segment that survives keeps
-// its class; a split keeps the class on the first piece, a merge the first piece's.
+// "Keep the numbering stable from one layout to the next": with the previous classes as
+// the hint, a segment that survives keeps its class; a split keeps the class on the first
+// piece, a merge the first piece's; a new piece takes the lowest free number.
 test('layout: class numbers survive a new boundary; a split keeps the first piece\'s class, a merge the first piece\'s', () => {
   const base = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443)])]));
-  const split = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443), tcp(8080, 8080)])]));
+  const split = assignPortClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443), tcp(8080, 8080)])]), base);
   const [t0, t80, t81, t443, t444] = classesOf(base, 'TCP');
   const after = new Map(classesOf(split, 'TCP').map(([f, l, c]) => [`${f}-${l}`, c]));
   assert.equal(after.get(`${t0?.[0]}-${t0?.[1]}`), t0?.[2], 'untouched 0-79');
@@ -111,24 +113,51 @@ test('layout: class numbers survive a new boundary; a split keeps the first piec
   assert.equal(after.get(`${t81?.[0]}-${t81?.[1]}`), t81?.[2], 'untouched 81-442');
   assert.equal(after.get(`${t443?.[0]}-${t443?.[1]}`), t443?.[2], 'untouched 443');
   assert.equal(after.get('444-8079'), t444?.[2], 'the first piece of the split 444-65535 keeps its class');
+  const used = new Set(classesOf(base, 'TCP').concat(classesOf(base, 'UDP'), classesOf(base, 'SCTP')).map(([, , c]) => c));
+  const lowestFree = Array.from({ length: 100 }, (_, i) => i + 1).find((c) => !used.has(c));
+  assert.equal(after.get('8080-8080'), lowestFree, 'the new piece takes the lowest free number');
   assert.deepEqual(classesOf(split, 'UDP'), classesOf(base, 'UDP'), 'other protocols are untouched');
   // Merge: 80 disappears, 0-79 and 81-442 join under 0-79's class.
-  const merged = portClasses(ruleset([row(1, [tcp(443, 443)])]));
+  const merged = assignPortClasses(ruleset([row(1, [tcp(443, 443)])]), base);
   assert.equal(merged.TCP[0]?.last, 442);
   assert.equal(merged.TCP[0]?.cls, t0?.[2]);
   assert.equal(merged.TCP[1]?.cls, t443?.[2]);
 });
 
-test('layout: property — most segments keep their class when one boundary is added', () => {
-  fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 65534 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 65534 }), (ports, extra) => {
+test('layout: without a hint classes are dense, 1..n in (protocol, port) order', () => {
+  const pc = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443), { remote: 2, protocol: 'UDP', fromPort: 53, toPort: 53, decision: ALLOW }])]));
+  const all = [...pc.TCP, ...pc.UDP, ...pc.SCTP].map((s) => s.cls);
+  assert.deepEqual(all, Array.from({ length: all.length }, (_, i) => i + 1));
+});
+
+test('layout: property — with the previous classes as hint, every surviving segment keeps its class and numbers stay dense', () => {
+  fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 65534 }), { minLength: 1, maxLength: 40 }), fc.uniqueArray(fc.integer({ min: 1, max: 65534 }), { maxLength: 5 }), fc.integer({ min: 0, max: 5 }), (ports, extra, drop) => {
     const a = portClasses(ruleset([row(1, ports.map((p) => tcp(p, p)))]));
-    const b = portClasses(ruleset([row(1, [...ports, extra].map((p) => tcp(p, p)))]));
-    const before = new Map(a.TCP.map((s) => [`${s.first}-${s.last}`, s.cls]));
-    const survivors = b.TCP.filter((s) => before.has(`${s.first}-${s.last}`));
-    const kept = survivors.filter((s) => before.get(`${s.first}-${s.last}`) === s.cls);
-    // A survivor moves only when the new piece takes its probe slot (and what follows from it).
-    assert.ok(survivors.length - kept.length <= 2, `${survivors.length - kept.length} of ${survivors.length} surviving segments renumbered`);
+    const nextPorts = [...ports.slice(drop), ...extra];
+    const b = assignPortClasses(ruleset([row(1, nextPorts.map((p) => tcp(p, p)))]), a);
+    const before = new Map(a.TCP.map((s) => [s.first, s.cls]));
+    for (const s of b.TCP) if (before.has(s.first)) assert.equal(s.cls, before.get(s.first), `segment from ${s.first} keeps its class`);
+    const all = [...b.TCP, ...b.UDP, ...b.SCTP].map((s) => s.cls);
+    assert.equal(new Set(all).size, all.length, 'class numbers are unique');
+    assert.ok(Math.max(...all) <= Math.max(all.length, ...[...a.TCP, ...a.UDP, ...a.SCTP].map((s) => s.cls)), 'no number beyond what is needed or was used');
   }), { numRuns: 300 });
+});
+
+test('layout: the high-bit guard holds exactly the ports whose class needs a bit at or above LOW_CLASS_BITS', () => {
+  // 40 single ports: 81 TCP segments, so classes beyond 31 exist.
+  const ports = Array.from({ length: 40 }, (_, i) => 1000 + 10 * i);
+  const pc = portClasses(ruleset([row(1, ports.map((p) => tcp(p, p)))]));
+  assert.ok(portHighRuns(pc, 'TCP').length > 0);
+  for (const p of PROTOCOLS) {
+    const high = portHighRuns(pc, p);
+    for (const port of [0, 1, 999, ...ports.flatMap((x) => [x - 1, x, x + 1]), 1500, 65535]) {
+      const inHigh = high.some(([f, l]) => f <= port && port <= l);
+      assert.equal(inHigh, classOfPort(pc, p, port) >= 2 ** LOW_CLASS_BITS, `${p} port ${port}`);
+    }
+  }
+  // A small cluster's classes all fit the low bits: every guard set is empty.
+  const small = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443)])]));
+  for (const p of PROTOCOLS) assert.deepEqual(portHighRuns(small, p), [], p);
 });
 
 test('layout: a cell becomes one element per port class in its range for each local address; non-port cells use class 0', () => {

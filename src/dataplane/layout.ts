@@ -5,21 +5,26 @@
 // address and that mark: a hash lookup whose cost does not grow with the elements.
 //
 // Port classes: per protocol, the segments between every port boundary a cell mentions
-// (0 stays for protocols without ports). The layout is a pure function of the Ruleset,
-// so render(), delta() and the packet walk always agree without keeping anything, and a
-// class number is the home slot of (protocol, first port of the segment) under a fixed
-// hash, probed linearly among 1..4095 in (protocol, port) order. A segment that survives
-// keeps its class unless a new segment takes its probe slot first (rare: a handful of
-// segments among 4095 slots); a split keeps the class on the first piece (same first
-// port), a merge keeps the first piece's class; only the other pieces' elements change.
+// (0 stays for protocols without ports). Classes are numbered DENSELY (1, 2, 3, ... in
+// (protocol, port) order), so a cluster's few dozen classes need only the low bits: the
+// first LOW_CLASS_BITS bit rules run for every new connection, the others only behind one
+// guard set holding the ports whose class is larger (empty in most clusters). A planner
+// keeps numbers stable from one plan to the next by handing the previous plan's classes
+// as `Ruleset.classes`' hint (assignPortClasses): a segment that survives keeps its
+// number, a new one takes the lowest free number, so one new port boundary changes the
+// elements of that boundary only, never every cell.
 import { formatIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
-import type { Decision, DecisionRow, DirectionTable, Ruleset } from './ruleset.ts';
+import type { Decision, DecisionRow, DirectionTable, PortClasses, PortSegment, Ruleset } from './ruleset.ts';
+
+export type { PortClasses, PortSegment } from './ruleset.ts';
 
 export const IDENTITY_BITS = 20;
 export const CLASS_BITS = 12;
+/** Class bits set for every new connection; higher ones only behind the `<proto>_port_high` guard. */
+export const LOW_CLASS_BITS = 5;
 /** Identities are 1..IDENTITY_LIMIT-1; port classes 1..CLASS_LIMIT-1 (0: no port). */
 export const IDENTITY_LIMIT = 2 ** IDENTITY_BITS;
 export const CLASS_LIMIT = 2 ** CLASS_BITS;
@@ -62,6 +67,14 @@ export function portBitSet(protocol: Protocol, bit: number): string {
   return `${protocol.toLowerCase()}_port_bit${bit}`;
 }
 
+/** Ports whose class needs a bit at or above LOW_CLASS_BITS. */
+export function portHighSet(protocol: Protocol): string {
+  return `${protocol.toLowerCase()}_port_high`;
+}
+
+/** Local addresses whose decisions in `dir` are not "allow everything": only they are checked. */
+export const checkedSet = (dir: Direction, family: IpFamily): string => `${dir}_local${family}`;
+
 export const cellsSet = (dir: Direction, family: IpFamily): string => `${dir}_cells${family}`;
 export const defaultSet = (dir: Direction, family: IpFamily): string => `${dir}_default${family}`;
 export const nonPortDefaultSet = (dir: Direction, family: IpFamily): string => `${dir}_nonport_default${family}`;
@@ -72,8 +85,11 @@ const addrType = (f: IpFamily): string => (f === 4 ? 'ipv4_addr' : 'ipv6_addr');
 export const SETS: ReadonlyArray<{ readonly name: string; readonly decl: string }> = [
   ...FAMILIES.map((f) => ({ name: `addr${f}`, decl: `type ${addrType(f)} : mark` })),
   ...FAMILIES.map((f) => ({ name: `region${f}`, decl: `type ${addrType(f)} : mark; flags interval` })),
-  ...FAMILIES.map((f) => ({ name: `local${f}`, decl: `type ${addrType(f)}` })),
-  ...PROTOCOLS.flatMap((p) => Array.from({ length: CLASS_BITS }, (_, b) => ({ name: portBitSet(p, b), decl: 'type inet_service; flags interval' }))),
+  ...DIRECTIONS.flatMap((d) => FAMILIES.map((f) => ({ name: checkedSet(d, f), decl: `type ${addrType(f)}` }))),
+  ...PROTOCOLS.flatMap((p) => [
+    ...Array.from({ length: CLASS_BITS }, (_, b) => ({ name: portBitSet(p, b), decl: 'type inet_service; flags interval' })),
+    { name: portHighSet(p), decl: 'type inet_service; flags interval' },
+  ]),
   ...DIRECTIONS.flatMap((d) => FAMILIES.flatMap((f) => [
     { name: cellsSet(d, f), decl: `type ${addrType(f)} . mark : verdict` },
     { name: defaultSet(d, f), decl: `type ${addrType(f)} : verdict` },
@@ -105,25 +121,6 @@ export function classBitMark(bit: number): number {
 
 // ---- port classes ----
 
-export interface PortSegment {
-  readonly first: number;
-  readonly last: number;
-  /** 1..CLASS_LIMIT-1. */
-  readonly cls: number;
-}
-
-/** Per protocol, segments in port order covering 0..65535 (one whole-range segment for a protocol no cell names). */
-export type PortClasses = Readonly<Record<Protocol, readonly PortSegment[]>>;
-
-/** The class numbers' home slots: a fixed integer mix of (protocol, first port). */
-function home(protocolIndex: number, first: number): number {
-  let x = (protocolIndex << 16) | first;
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
-  x ^= x >>> 16;
-  return ((x >>> 0) % (CLASS_LIMIT - 1)) + 1;
-}
-
 const PROTOCOL_INDEX: Readonly<Record<Protocol, number>> = { TCP: 0, UDP: 1, SCTP: 2 };
 
 /**
@@ -131,7 +128,7 @@ const PROTOCOL_INDEX: Readonly<Record<Protocol, number>> = { TCP: 0, UDP: 1, SCT
  * bitmap of the port space (one pass over the cells, no sort); small ones (the packet
  * walk's) sort a short list instead of scanning 3 × 65536 ports.
  */
-function segmentStarts(r: Ruleset): number[][] {
+function segmentStarts(r: Pick<Ruleset, 'egress' | 'ingress'>): number[][] {
   let cells = 0;
   for (const dir of DIRECTIONS) for (const row of r[dir].rows) cells += row.cells.length;
   const out: number[][] = PROTOCOLS.map(() => [0]);
@@ -175,19 +172,51 @@ function segmentStarts(r: Ruleset): number[][] {
   });
 }
 
-/** The port classes of a ruleset's cells; throws LayoutLimitError beyond 4095. */
+/** The port classes of a ruleset: the planner's numbering when it gave one, else assignPortClasses(r). */
 export function portClasses(r: Ruleset): PortClasses {
+  return r.classes ?? assignPortClasses(r);
+}
+
+/**
+ * Numbers the segments of `r`'s cells: a segment `hint` holds (same protocol and first
+ * port) keeps its number, the others take the lowest free numbers in (protocol, port)
+ * order. Throws LayoutLimitError beyond 4095 classes.
+ */
+export function assignPortClasses(r: Pick<Ruleset, 'egress' | 'ingress'>, hint?: PortClasses): PortClasses {
   const firsts = segmentStarts(r);
   const count = firsts.reduce((n, f) => n + f.length, 0);
   if (count >= CLASS_LIMIT) throw new LayoutLimitError('port classes', count, CLASS_LIMIT - 1);
   const taken = new Uint8Array(CLASS_LIMIT);
+  const numbers = PROTOCOLS.map((p, pi) => {
+    const f = firsts[pi] ?? [];
+    const out = new Int32Array(f.length);
+    const old = hint?.[p];
+    if (old !== undefined && old.length > 0) {
+      // Both lists are in port order: one merge finds the survivors.
+      let j = 0;
+      f.forEach((first, k) => {
+        while (j < old.length && (old[j]?.first ?? 0) < first) j++;
+        const o = old[j];
+        if (o !== undefined && o.first === first && o.cls > 0 && o.cls < CLASS_LIMIT && taken[o.cls] === 0) {
+          out[k] = o.cls;
+          taken[o.cls] = 1;
+        }
+      });
+    }
+    return out;
+  });
+  let free = 1;
   const out = { TCP: [] as PortSegment[], UDP: [] as PortSegment[], SCTP: [] as PortSegment[] };
   PROTOCOLS.forEach((p, pi) => {
     const f = firsts[pi] ?? [];
+    const nums = numbers[pi] as Int32Array;
     f.forEach((first, k) => {
-      let cls = home(pi, first);
-      while (taken[cls] === 1) cls = cls === CLASS_LIMIT - 1 ? 1 : cls + 1;
-      taken[cls] = 1;
+      let cls = nums[k] ?? 0;
+      if (cls === 0) {
+        while (taken[free] === 1) free++;
+        cls = free;
+        taken[cls] = 1;
+      }
       out[p].push({ first, last: (f[k + 1] ?? PORT_END) - 1, cls });
     });
   });
@@ -251,6 +280,18 @@ export function portBitRuns(pc: PortClasses, protocol: Protocol, bit: number): A
   return runs;
 }
 
+/** The elements of the guard set: maximal runs of segments whose class needs a bit at or above LOW_CLASS_BITS. */
+export function portHighRuns(pc: PortClasses, protocol: Protocol): Array<readonly [number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const s of pc[protocol]) {
+    if (s.cls < 2 ** LOW_CLASS_BITS) continue;
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[1] + 1 === s.first) last[1] = s.last;
+    else runs.push([s.first, s.last]);
+  }
+  return runs;
+}
+
 export function portRangeText(first: number, last: number): string {
   return first === last ? String(first) : `${first}-${last}`;
 }
@@ -288,6 +329,16 @@ export function addressDecisions(row: DecisionRow | undefined, ip: string, pc: P
   };
 }
 
+/** Whether an address with these decisions must be checked at all: not when it allows everything. */
+export function isChecked(d: AddressDecisions): boolean {
+  return d.cells.length > 0 || d.default !== undefined || d.nonPortDefault !== undefined;
+}
+
+/** isChecked() of the row's decisions, without building them. */
+export function rowIsChecked(row: DecisionRow): boolean {
+  return row.cells.length > 0 || row.nonPortCells.length > 0 || row.default.kind !== 'allow' || row.nonPortDefault.kind !== 'allow';
+}
+
 /** Rows by local identity. */
 export function rowIndex(t: DirectionTable): ReadonlyMap<number, DecisionRow> {
   return new Map(t.rows.map((row) => [row.local, row]));
@@ -315,15 +366,16 @@ export function elementsOf(r: Ruleset): Elements {
   };
   for (const a of r.addresses) put(`addr${a.family}`, a.ip, String(identityMark(a.identity)));
   for (const g of r.regions) put(`region${g.family}`, rangeText(g.family, g.first, g.last), String(identityMark(g.identity)));
-  for (const a of r.local) put(`local${a.family}`, a.ip, null);
   const pc = portClasses(r);
   for (const p of PROTOCOLS) {
     for (let b = 0; b < CLASS_BITS; b++) for (const [first, last] of portBitRuns(pc, p, b)) put(portBitSet(p, b), portRangeText(first, last), null);
+    for (const [first, last] of portHighRuns(pc, p)) put(portHighSet(p), portRangeText(first, last), null);
   }
   for (const dir of DIRECTIONS) {
     const rows = rowIndex(r[dir]);
     for (const a of r.local) {
       const d = addressDecisions(rows.get(a.identity), a.ip, pc);
+      if (isChecked(d)) put(checkedSet(dir, a.family), a.ip, null);
       for (const [k, v] of d.cells) put(cellsSet(dir, a.family), k, v);
       if (d.default !== undefined) put(defaultSet(dir, a.family), a.ip, d.default);
       if (d.nonPortDefault !== undefined) put(nonPortDefaultSet(dir, a.family), a.ip, d.nonPortDefault);
@@ -340,9 +392,11 @@ export function elementCounts(r: Ruleset): ReadonlyMap<string, number> {
   };
   for (const a of r.addresses) inc(`addr${a.family}`);
   for (const g of r.regions) inc(`region${g.family}`);
-  for (const a of r.local) inc(`local${a.family}`);
   const pc = portClasses(r);
-  for (const p of PROTOCOLS) for (let b = 0; b < CLASS_BITS; b++) inc(portBitSet(p, b), portBitRuns(pc, p, b).length);
+  for (const p of PROTOCOLS) {
+    for (let b = 0; b < CLASS_BITS; b++) inc(portBitSet(p, b), portBitRuns(pc, p, b).length);
+    inc(portHighSet(p), portHighRuns(pc, p).length);
+  }
   for (const dir of DIRECTIONS) {
     const rows = rowIndex(r[dir]);
     for (const a of r.local) {
@@ -350,6 +404,7 @@ export function elementCounts(r: Ruleset): ReadonlyMap<string, number> {
       if (row === undefined) continue;
       let n = row.nonPortCells.length;
       for (const c of row.cells) n += segmentsWithin(pc, c.protocol, c.fromPort, c.toPort).length;
+      if (rowIsChecked(row)) inc(checkedSet(dir, a.family));
       inc(cellsSet(dir, a.family), n);
       if (row.default.kind !== 'allow') inc(defaultSet(dir, a.family));
       if (row.nonPortDefault.kind !== 'allow') inc(nonPortDefaultSet(dir, a.family));

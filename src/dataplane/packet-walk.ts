@@ -1,15 +1,16 @@
 // A pure interpreter of the rendered table: what the kernel would do with the first packet
 // of a new connection at one hook of this node. It reads the same elements render() and
-// delta() write (layout.ts) and follows the fixed chains (render.ts): local-address jumps,
-// the remote's identity into the conntrack mark (region, then exact address), the port
-// class's bits ORed in by the port-bit sets, one exact lookup by local address and mark,
-// then the address's defaults. So tests that compare it with evaluate() check the layout,
+// delta() write (layout.ts) and follows the fixed chains (render.ts): jumps for local
+// addresses in a direction's checked set, the remote's identity into the conntrack mark
+// (region, then exact address), the port class's bits ORed in by the port-bit sets (the
+// high bits only behind the guard set), one exact lookup by local address and mark, then
+// the address's defaults. So tests that compare it with evaluate() check the layout,
 // not just the plan. `forward` is the only hook filtered; `input` and `output` carry the
 // traffic between pods and their own node, which is always allowed.
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import type { Protocol } from '../model/protocol.ts';
-import { addressDecisions, CLASS_BITS, cellKey, classBitMark, identityMark, portBitRuns, portClasses } from './layout.ts';
+import { addressDecisions, CLASS_BITS, cellKey, classBitMark, identityMark, isChecked, LOW_CLASS_BITS, portBitRuns, portClasses, portHighRuns } from './layout.ts';
 import type { Direction, PortClasses } from './layout.ts';
 import type { Ruleset } from './ruleset.ts';
 
@@ -77,19 +78,30 @@ export function walkPacket(r: Ruleset, p: Packet): WalkResult {
   // check into the ingress check (a region miss would leave it).
   let ctMark = 0;
 
-  const check = (dir: Direction, localIp: string, remoteIp: string, remoteValue: bigint): number | undefined => {
+  const inRuns = (runs: ReadonlyArray<readonly [number, number]>, port: number): boolean => runs.some(([first, last]) => first <= port && port <= last);
+  const decisionsOf = (dir: Direction, localIp: string): ReturnType<typeof addressDecisions> | undefined => {
     const local = r.local.find((a) => a.ip === localIp);
     if (local === undefined) return undefined;
+    pc ??= portClasses(r);
+    return addressDecisions(r[dir].rows.find((row) => row.local === local.identity), localIp, pc);
+  };
+  // `ip saddr @egress_local4 jump egress_check4`: only addresses whose decisions are not allow-all.
+  const checkedIn = (dir: Direction, ip: string): ReturnType<typeof addressDecisions> | undefined => {
+    const d = decisionsOf(dir, ip);
+    return d !== undefined && isChecked(d) ? d : undefined;
+  };
+
+  const check = (d: ReturnType<typeof addressDecisions>, localIp: string, remoteIp: string, remoteValue: bigint): number | undefined => {
     ctMark = regionLookup(r, family, remoteValue) ?? ctMark;
     ctMark = addrLookup(r, remoteIp) ?? ctMark;
     pc ??= portClasses(r);
     if (p.protocol !== 'other') {
+      const high = inRuns(portHighRuns(pc, p.protocol), p.port);
       for (let b = 0; b < CLASS_BITS; b++) {
-        const inSet = portBitRuns(pc, p.protocol, b).some(([first, last]) => first <= p.port && p.port <= last);
-        if (inSet && Math.floor(ctMark / classBitMark(b)) % 2 === 0) ctMark += classBitMark(b);
+        if (b >= LOW_CLASS_BITS && !high) break;
+        if (inRuns(portBitRuns(pc, p.protocol, b), p.port) && Math.floor(ctMark / classBitMark(b)) % 2 === 0) ctMark += classBitMark(b);
       }
     }
-    const d = addressDecisions(r[dir].rows.find((row) => row.local === local.identity), localIp, pc);
     const key = cellKey(localIp, ctMark);
     const cell = d.cells.find(([k]) => k === key);
     if (cell !== undefined) return verdictOf(cell[1]);
@@ -97,15 +109,16 @@ export function walkPacket(r: Ruleset, p: Packet): WalkResult {
     return d.nonPortDefault === undefined ? undefined : verdictOf(d.nonPortDefault);
   };
 
-  // `ip saddr @local4 jump egress_check4`, then `ip daddr @local4 jump ingress_check4`.
-  if (r.local.some((a) => a.ip === p.src)) {
+  const egress = checkedIn('egress', p.src);
+  if (egress !== undefined) {
     checked.push('egress');
-    const t = check('egress', p.src, p.dst, dst.value);
+    const t = check(egress, p.src, p.dst, dst.value);
     if (t !== undefined) return { verdict: 'drop', target: t, checked };
   }
-  if (r.local.some((a) => a.ip === p.dst)) {
+  const ingress = checkedIn('ingress', p.dst);
+  if (ingress !== undefined) {
     checked.push('ingress');
-    const t = check('ingress', p.dst, p.src, src.value);
+    const t = check(ingress, p.dst, p.src, src.value);
     if (t !== undefined) return { verdict: 'drop', target: t, checked };
   }
   return { verdict: 'accept', checked };

@@ -22,6 +22,7 @@ import type { Protocol } from '../model/protocol.ts';
 import { nonPortPolicies } from './non-port.ts';
 import { walkPacket } from './packet-walk.ts';
 import type { Hook, Packet } from './packet-walk.ts';
+import { delta } from './delta.ts';
 import { createPlanner, plan } from './plan.ts';
 import type { Decision, DirectionTable, Ruleset } from './ruleset.ts';
 import { elementsOf } from './render.ts';
@@ -443,4 +444,82 @@ test('plan: service peers (Cilium toServices) admit exactly the pods backing the
   const rs2 = planner.plan(compiled2, { node: '', localPods: 'all' });
   assert.equal(walkPacket(rs2, { src: '10.0.0.1', dst: '10.0.0.3', protocol: 'TCP', port: 5432 }).verdict, 'accept');
   assertAgrees(compiled2, compile(cl2, nonPortPolicies(ps)), cl2, new Map(), new Map([['', rs2]]), [5432]);
+});
+
+// delta() of a plan against the planner's previous plan reads the addresses that changed
+// (Ruleset.addressLineage) instead of merging both lists: the lineage must name exactly
+// the addresses whose identity differs, in list order, and the transaction must be the
+// one the merge gives (a spread copy drops the non-enumerable lineage: the merge path).
+test('plan: property — the address lineage lists exactly what changed, and delta by it equals delta by merging the lists', () => {
+  let fast = 0;
+  fc.assert(fc.property(clusterArb, policySetArb, policySetArb, fc.array(changeArb, { minLength: 1, maxLength: 6 }), (cl0, ps0, donors, changes) => {
+    let cl = cl0;
+    let ps = ps0;
+    fc.pre(compiles(cl, ps));
+    const target = { node: '', localPods: 'all' as const };
+    const planner = createPlanner();
+    let compiled = compile(cl, ps);
+    let prev = planner.plan(compiled, target);
+    assert.equal(prev.addressLineage?.from, undefined, 'a first plan has nothing to come from');
+    assert.ok(!Object.keys(prev).includes('addressLineage'), 'the lineage is not enumerable');
+    const serial = { n: 0 };
+    for (const ch of changes) {
+      const next = applyChange(cl, ps, ch, donors, serial);
+      if (!compiles(next.cluster, next.policies)) return;
+      cl = next.cluster;
+      ps = next.policies;
+      compiled = recompile(compiled, cl, ps);
+      const rs = planner.plan(compiled, target);
+      const from = prev.addressLineage;
+      const to = rs.addressLineage;
+      assert.ok(from !== undefined && to !== undefined);
+      const before = new Map(prev.addresses.map((a) => [a.ip, a]));
+      const after = new Map(rs.addresses.map((a) => [a.ip, a]));
+      const differ = [...new Set([...before.keys(), ...after.keys()])]
+        .filter((ip) => before.get(ip)?.identity !== after.get(ip)?.identity)
+        .map((ip) => ({ ip, before: before.get(ip)?.identity, after: after.get(ip)?.identity }));
+      if (to.version === from.version) assert.deepEqual(differ, [], 'the same version, the same list');
+      else if (to.from === from.version) {
+        fast++;
+        const listed = (to.changes ?? []).map((c) => ({ ip: c.ip, before: c.before, after: c.after }));
+        assert.deepEqual(listed, [...differ].sort((a, b) => {
+          const x = parseIp(a.ip);
+          const y = parseIp(b.ip);
+          return (x?.family ?? 0) - (y?.family ?? 0) || ((x?.value ?? 0n) < (y?.value ?? 0n) ? -1 : 1);
+        }));
+      }
+      assert.equal(delta(prev, rs, 3).text, delta({ ...prev }, { ...rs }, 3).text);
+      prev = rs;
+    }
+  }), { numRuns: 150 });
+  assert.ok(fast > 50, `the lineage path ran ${fast} times`);
+});
+
+// The planner hands each plan its own version of the address list and makes the array
+// only when read, or now and then when the changes since the last array pile up
+// (address-versions.ts): lists read late, newest first, are still each plan's own.
+test('plan: address lists of plans nobody read are still exact when read late, after many changes', () => {
+  const base = [pod('demo/server', { app: 'server' }, ['10.0.0.1'], { node: 'n1' }), pod('demo/client', { app: 'client' }, ['10.0.0.2', 'fd00::2'], { node: 'n2' })];
+  const ps = policySet([policy({ name: 'p', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [podsPeer('demo', { app: 'client' })], ports: [port('TCP', 80)] }] })]);
+  let cl = cluster({ pods: base, namespaces: [ns('demo')] });
+  let compiled = compile(cl, ps);
+  const planner = createPlanner();
+  const plans: Ruleset[] = [planner.plan(compiled, { node: 'n1' })];
+  const expected: string[][] = [];
+  const text = (rs: Ruleset): string[] => rs.addresses.map((a) => `${a.ip} ${a.identity}`);
+  expected.push(text(plan(compiled, { node: 'n1' }, plans[0]?.numbering)));
+  const churn: typeof base = [];
+  for (let k = 0; k < 150; k++) {
+    // Pods come in pairs and go one at a time, so the list keeps changing.
+    churn.push(pod(`demo/c${k}`, { app: k % 2 === 0 ? 'client' : 'other' }, [`10.0.1.${k + 1}`], { node: 'n2' }));
+    if (k % 3 === 2) churn.splice(0, 1);
+    cl = { ...cl, pods: [...base, ...churn] };
+    compiled = recompile(compiled, cl, ps);
+    const previous = plans[plans.length - 1]?.numbering;
+    plans.push(planner.plan(compiled, { node: 'n1' }));
+    expected.push(text(plan(compile(cl, ps), { node: 'n1' }, previous)));
+  }
+  assert.ok(plans.every((rs, i) => i === 0 || rs.addressLineage?.from === plans[i - 1]?.addressLineage?.version), 'each plan comes from the one before');
+  for (let i = plans.length - 1; i >= 0; i -= 7) assert.deepEqual(text(plans[i] as Ruleset), expected[i], `plan ${i}`);
+  plans.forEach((rs, i) => assert.deepEqual(text(rs), expected[i], `plan ${i}`));
 });

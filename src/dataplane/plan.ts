@@ -10,8 +10,11 @@
 //   the policy objects selecting it or the remotes left out of it changed; otherwise the
 //   classes that went are subtracted from it and those that came are added, walking the
 //   rules over just them (decisions.ts columnRuns). A row nothing touched is handed back
-//   as the same object, as are the address and region lists when they did not change
-//   (delta.ts skips what is `===`).
+//   as the same object, as is the region list when it did not change (delta.ts skips
+//   what is `===`);
+// - the address list is a version (address-versions.ts) made into an array only when
+//   read: its lineage, a non-enumerable Ruleset.addressLineage, names the addresses that
+//   changed since the last plan, and delta() of the two reads just those.
 // plan(compiled, target, numbering) is a planner's first plan: the same result as a
 // planner that followed every change would give, up to identity and drop-chain numbers.
 import { internals } from '../engine/compile.ts';
@@ -22,9 +25,10 @@ import type { Tier } from '../model/tier.ts';
 import { bestKey, columnRuns, directionTable, fullRow, RemoteSpace } from './decisions.ts';
 import type { Column, ColumnRuns, DecisionRow, LocalSide, RowCounts } from './decisions.ts';
 import { IdentityIndex } from './identities.ts';
+import { assignPortClasses, LayoutLimitError } from './layout.ts';
 import type { Identity, IdentityChanges, IndexUpdate } from './identities.ts';
 import { ALLOW } from './ruleset.ts';
-import type { Decision, DecisionCell, DirectionTable, DropTarget, NonPortCell, Numbering, Ruleset } from './ruleset.ts';
+import type { AddressIdentity, Decision, DecisionCell, DirectionTable, DropTarget, NonPortCell, Numbering, PortClasses, Ruleset } from './ruleset.ts';
 import { sameList } from '../model/same-list.ts';
 
 export interface PlanTarget {
@@ -68,6 +72,13 @@ interface RowState {
   readonly open: boolean;
 }
 
+/** A pod standing for a local class (any: selection and named ports are the class's). */
+interface LocalRep {
+  readonly identity: Identity;
+  readonly pod: Pod;
+  readonly slot: number;
+}
+
 interface TargetState {
   readonly target: DropTarget;
   refs: number;
@@ -80,12 +91,16 @@ class IncrementalPlanner implements Planner {
   #lineage: Lineage | undefined;
   #version = 0;
   #tiers: readonly Tier[] = [];
-  readonly #rows = new Map<string, RowState>();
+  /** By local identity × 2 + direction (0 egress, 1 ingress): no key text to build per row and plan. */
+  readonly #rows = new Map<number, RowState>();
+  /** A pod of each local class and its slot, kept while both still hold (else a lookup among every pod's keys). */
+  readonly #reps = new Map<number, LocalRep>();
   #targets = new Map<string, TargetState>();
   #nextTarget: number;
   #space: RemoteSpace | undefined;
   #last: Ruleset | undefined;
   #numberingOf: LazyNumbering | undefined;
+  #numberingWithClasses: NumberingWithClasses | undefined;
 
   constructor(previous: Numbering) {
     this.#numbering = previous;
@@ -111,20 +126,24 @@ class IncrementalPlanner implements Planner {
     const locals: Array<{ local: LocalSide; sig: string; excluded: readonly string[] }> = [];
     for (const id of [...new Set(index.local.map((a) => a.identity))].sort((a, b) => a - b)) {
       const identity = index.byId.get(id);
-      const pod = identity === undefined ? undefined : firstPod(identity);
-      const slot = pod === undefined ? undefined : c.podIndex(pod.key);
-      if (identity === undefined || pod === undefined || slot === undefined) continue;
-      const excluded = [...excludedOf(index, c, identity), ...(unreachable.get(identity.family) ?? [])].sort();
+      const rep = identity === undefined ? undefined : this.#repOf(c, identity);
+      if (identity === undefined || rep === undefined) continue;
+      const { pod, slot } = rep;
+      const excluded = [...excludedOf(index, identity, slot), ...(unreachable.get(identity.family) ?? [])].sort();
       locals.push({ local: { id, family: identity.family, slot, pod }, sig: identity.sig, excluded });
     }
+    if (this.#reps.size > 2 * locals.length + 64) {
+      const kept = new Set(locals.map((l) => l.local.id));
+      for (const id of this.#reps.keys()) if (!kept.has(id)) this.#reps.delete(id);
+    }
     const tables = {} as Record<Direction, DirectionTable>;
-    const live = new Set<string>();
+    const live = new Set<number>();
     for (const direction of DIRECTIONS) {
       const rows: DecisionRow[] = [];
       let same = this.#last !== undefined;
       const before = this.#last?.[direction].rows ?? [];
       for (const { local, sig, excluded } of locals) {
-        const key = `${direction}|${local.id}`;
+        const key = local.id * 2 + (direction === 'egress' ? 0 : 1);
         live.add(key);
         const row = this.#row(c, key, local, sig, direction, excluded, changes, tiersChanged);
         if (before[rows.length] !== row) same = false;
@@ -145,20 +164,48 @@ class IncrementalPlanner implements Planner {
       ? last
       : new LazyNumbering(index.numbers, index.high, dropTargets, this.#nextTarget);
     this.#numberingOf = numbering;
+    const classes = this.#classes(tables);
+    // One Numbering object as long as neither the numbers nor the classes change.
+    const lastWith = this.#numberingWithClasses;
+    const withClasses = lastWith !== undefined && lastWith.base === numbering && lastWith.classes === classes ? lastWith : new NumberingWithClasses(numbering, classes);
+    this.#numberingWithClasses = withClasses;
+    const addresses = index.addresses;
     const result: Ruleset = {
       node: target.node,
-      addresses: index.addresses,
+      // Made on first read: delta() against the last plan reads only the lineage below.
+      get addresses(): readonly AddressIdentity[] {
+        return addresses.value();
+      },
       regions: index.regions,
       local: index.local,
       dropTargets,
       egress: tables.egress,
       ingress: tables.ingress,
       get numbering(): Numbering {
-        return numbering.value();
+        return withClasses.value();
       },
+      ...(classes === undefined ? {} : { classes }),
     };
+    // Not enumerable: a copy that replaces `addresses` ({ ...r, addresses }) must not keep it.
+    Object.defineProperty(result, 'addressLineage', { value: addresses.lineage, enumerable: false });
     this.#last = result;
     return result;
+  }
+
+  /**
+   * The port classes of these tables, numbered so that the last plan's surviving segments
+   * keep their numbers (a new port boundary then changes only its own elements). Undefined
+   * when they exceed the mark's class bits: render/delta report that (LayoutLimitError).
+   */
+  #classes(tables: Pick<Ruleset, 'egress' | 'ingress'>): PortClasses | undefined {
+    const last = this.#last;
+    if (last !== undefined && last.classes !== undefined && last.egress === tables.egress && last.ingress === tables.ingress) return last.classes;
+    try {
+      return assignPortClasses(tables, last?.classes ?? this.#numbering.portClasses);
+    } catch (e) {
+      if (e instanceof LayoutLimitError) return undefined;
+      throw e;
+    }
   }
 
   /** Starts over for another target, keeping the numbering of the last plan. */
@@ -166,12 +213,29 @@ class IncrementalPlanner implements Planner {
     if (this.#last !== undefined) this.#numbering = this.#last.numbering;
     this.#index = undefined;
     this.#numberingOf = undefined;
+    this.#numberingWithClasses = undefined;
     this.#lineage = undefined;
     this.#rows.clear();
+    this.#reps.clear();
     this.#targets = new Map();
     this.#nextTarget = Math.max(1, this.#numbering.nextDropTarget);
     this.#space = undefined;
     this.#last = undefined;
+  }
+
+  /** A pod of a local class and its slot: the last one asked for while it is still in the class, at that slot. */
+  #repOf(c: Compiled, identity: Identity): LocalRep | undefined {
+    const kept = this.#reps.get(identity.id);
+    if (kept !== undefined && kept.identity === identity && c.pods[kept.slot] === kept.pod && identity.pods.has(kept.pod)) return kept;
+    const pod = firstPod(identity);
+    const slot = pod === undefined ? undefined : c.podIndex(pod.key);
+    if (pod === undefined || slot === undefined) {
+      this.#reps.delete(identity.id);
+      return undefined;
+    }
+    const rep = { identity, pod, slot };
+    this.#reps.set(identity.id, rep);
+    return rep;
   }
 
   /** Which slots and policies changed since the last plan: from the lineage's journal, or everything. */
@@ -195,7 +259,7 @@ class IncrementalPlanner implements Planner {
     return { all: false, slots, policies: { added: added.filter((p) => !both.has(p)), removed: removed.filter((p) => !both.has(p)) } };
   }
 
-  #row(c: Compiled, key: string, local: LocalSide, sig: string, direction: Direction, excluded: readonly string[], changes: IdentityChanges, tiersChanged: boolean): DecisionRow {
+  #row(c: Compiled, key: number, local: LocalSide, sig: string, direction: Direction, excluded: readonly string[], changes: IdentityChanges, tiersChanged: boolean): DecisionRow {
     const rs = this.#rows.get(key);
     const policies = c.selectionOf(local.slot, direction).map((pi) => c.enforced[pi] as Policy);
     let next: RowState | undefined;
@@ -354,13 +418,10 @@ function columnOf(id: Identity): Column {
 /**
  * Classes left out of a local class's row because no packet of theirs reaches the node
  * from it: when the local class is one pod's, that pod's classes that are its alone
- * (loopback stays inside the pod).
+ * (loopback stays inside the pod). `slot`: a pod's of the class (then its only one).
  */
-function excludedOf(index: IdentityIndex, c: Compiled, identity: Identity): string[] {
+function excludedOf(index: IdentityIndex, identity: Identity, slot: number): string[] {
   if (identity.pods.size !== 1) return [];
-  const pod = firstPod(identity);
-  const slot = pod === undefined ? undefined : c.podIndex(pod.key);
-  if (slot === undefined) return [];
   return index.identitiesOfPod(slot, identity.family).filter((i) => i.pods.size === 1).map((i) => i.sig);
 }
 
@@ -380,3 +441,22 @@ function spliceCells<T extends { readonly remote: number }>(cells: readonly T[],
   return out;
 }
 
+/** A plan's Numbering: the planner's numbers plus the plan's port classes, built on first read. */
+class NumberingWithClasses {
+  readonly base: LazyNumbering;
+  readonly classes: PortClasses | undefined;
+  #value: Numbering | undefined;
+
+  constructor(base: LazyNumbering, classes: PortClasses | undefined) {
+    this.base = base;
+    this.classes = classes;
+  }
+
+  value(): Numbering {
+    if (this.#value === undefined) {
+      const n = this.base.value();
+      this.#value = this.classes === undefined ? n : { ...n, portClasses: this.classes };
+    }
+    return this.#value;
+  }
+}

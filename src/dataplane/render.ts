@@ -7,10 +7,11 @@
 // The packet path touches only the conntrack mark, and only on new connections: the
 // skb mark (`meta mark`) is never read or written, so kube-proxy's masquerade (0x4000)
 // and drop (0x8000) bits pass through untouched.
-import { CLASS_BITS, cellsSet, classBitMark, defaultSet, DIRECTIONS, dropChainName, elementsOf, elementText, FAMILIES, markText, nonPortDefaultSet, portBitSet, SETS } from './layout.ts';
+import { CLASS_BITS, cellsSet, checkedSet, classBitMark, defaultSet, DIRECTIONS, dropChainName, elementsOf, elementText, FAMILIES, LOW_CLASS_BITS, markText, nonPortDefaultSet, portBitSet, portHighSet, SETS } from './layout.ts';
 import type { Direction } from './layout.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
+import type { Protocol } from '../model/protocol.ts';
 import { TABLE_NAME } from './ruleset.ts';
 import type { DropTarget, Ruleset } from './ruleset.ts';
 
@@ -44,6 +45,10 @@ export function portBitsChainName(protocol: string): string {
   return `${protocol.toLowerCase()}_port_bits`;
 }
 
+export function portHighBitsChainName(protocol: string): string {
+  return `${protocol.toLowerCase()}_port_bits_high`;
+}
+
 export interface FixedChain {
   readonly name: string;
   readonly head?: string;
@@ -72,10 +77,19 @@ export function fixedChains(): FixedChain[] {
       ],
     };
   };
-  const bits = PROTOCOLS.map((p): FixedChain => ({
-    name: portBitsChainName(p),
-    rules: Array.from({ length: CLASS_BITS }, (_, b) => `${p.toLowerCase()} dport @${portBitSet(p, b)} ct mark set ct mark | ${markText(classBitMark(b))}`),
-  }));
+  // Classes are numbered densely: the low bits for every connection, the rest only for
+  // ports the guard set holds (none while a cluster has fewer than 32 port classes).
+  const bitRule = (p: Protocol, b: number): string => `${p.toLowerCase()} dport @${portBitSet(p, b)} ct mark set ct mark | ${markText(classBitMark(b))}`;
+  const bits = PROTOCOLS.flatMap((p): FixedChain[] => [
+    {
+      name: portBitsChainName(p),
+      rules: [
+        ...Array.from({ length: LOW_CLASS_BITS }, (_, b) => bitRule(p, b)),
+        `${p.toLowerCase()} dport @${portHighSet(p)} jump ${portHighBitsChainName(p)}`,
+      ],
+    },
+    { name: portHighBitsChainName(p), rules: Array.from({ length: CLASS_BITS - LOW_CLASS_BITS }, (_, k) => bitRule(p, LOW_CLASS_BITS + k)) },
+  ]);
   return [
     ...bits,
     ...DIRECTIONS.flatMap((d) => FAMILIES.map((f) => check(d, f))),
@@ -86,13 +100,14 @@ export function fixedChains(): FixedChain[] {
     {
       name: 'forward_hook',
       head: 'type filter hook forward priority filter; policy accept;',
+      // One lookup settles every packet but a connection's first; only local pods whose
+      // decisions in a direction are not "allow everything" are checked in it.
       rules: [
-        'ct state established,related accept',
-        'ct state invalid drop',
-        `ip saddr @local4 jump ${checkChainName('egress', 4)}`,
-        `ip6 saddr @local6 jump ${checkChainName('egress', 6)}`,
-        `ip daddr @local4 jump ${checkChainName('ingress', 4)}`,
-        `ip6 daddr @local6 jump ${checkChainName('ingress', 6)}`,
+        'ct state vmap { established : accept, related : accept, invalid : drop }',
+        `ip saddr @${checkedSet('egress', 4)} jump ${checkChainName('egress', 4)}`,
+        `ip6 saddr @${checkedSet('egress', 6)} jump ${checkChainName('egress', 6)}`,
+        `ip daddr @${checkedSet('ingress', 4)} jump ${checkChainName('ingress', 4)}`,
+        `ip6 daddr @${checkedSet('ingress', 6)} jump ${checkChainName('ingress', 6)}`,
       ],
     },
   ];

@@ -23,6 +23,28 @@ export interface AddressIdentity {
   readonly identity: number;
 }
 
+/** One address whose identity differs between two address lists; undefined: not in that list. */
+export interface AddressChange {
+  readonly family: IpFamily;
+  /** Canonical text. */
+  readonly ip: string;
+  readonly before: number | undefined;
+  readonly after: number | undefined;
+}
+
+/**
+ * Where a plan's address list came from, so delta() can diff a plan against the plan
+ * before it by the addresses that changed instead of merging two lists of every pod.
+ * `version` names the list (the same name: the same list); `from`, when set, names the
+ * list it was made from, and `changes` are exactly the addresses that differ from that
+ * one, sorted by (family, address).
+ */
+export interface AddressLineage {
+  readonly version: symbol;
+  readonly from?: symbol;
+  readonly changes?: readonly AddressChange[];
+}
+
 /** A block of addresses outside every pod and node, between CIDR boundaries of the policies. */
 export interface RegionIdentity {
   readonly family: IpFamily;
@@ -89,7 +111,20 @@ export interface Numbering {
   /** Drop-target key → index. */
   readonly dropTargets: ReadonlyMap<string, number>;
   readonly nextDropTarget: number;
+  /** The port classes of the plan (layout.ts assignPortClasses): the next plan's hint, so surviving segments keep their numbers. */
+  readonly portClasses?: PortClasses;
 }
+
+/** A segment of one protocol's port space whose ports no cell tells apart, and its class number. */
+export interface PortSegment {
+  readonly first: number;
+  readonly last: number;
+  /** 1..4095. */
+  readonly cls: number;
+}
+
+/** Per protocol, segments in port order covering 0..65535 (one whole-range segment for a protocol no cell names). */
+export type PortClasses = Readonly<Record<Protocol, readonly PortSegment[]>>;
 
 export interface Ruleset {
   readonly node: string;
@@ -103,4 +138,16 @@ export interface Ruleset {
   readonly egress: DirectionTable;
   readonly ingress: DirectionTable;
   readonly numbering: Numbering;
+  /**
+   * The port classes of the cells as the planner numbered them (layout.ts
+   * assignPortClasses, hinted by its previous plan so surviving segments keep their
+   * numbers); absent: layout numbers them from scratch.
+   */
+  readonly classes?: PortClasses;
+  /**
+   * The planner's account of `addresses` (plan.ts sets it NON-enumerable, so a ruleset
+   * copied with `{ ...r, addresses }` drops it instead of lying); absent: delta() merges
+   * the two address lists. Whoever sets it must keep it true of `addresses`.
+   */
+  readonly addressLineage?: AddressLineage;
 }

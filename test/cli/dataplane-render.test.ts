@@ -63,8 +63,10 @@ suite('palisade dataplane render (end-to-end)', { concurrency: 4 }, () => {
     assert.equal(r.stderr, '');
     const lines = r.stdout.split('\n');
     assert.deepEqual(lines.slice(0, 4), ['# palisade ruleset for node default', 'add table inet palisade', 'delete table inet palisade', 'table inet palisade {']);
-    assert.ok(lines.includes('\t\t\t10.224.0.72,'), 'the server is a local pod');
-    assert.ok(lines.includes('\t\t\t10.224.0.73'), 'the client is a local pod');
+    // Only the server is isolated (for ingress): only it is checked, only in that direction.
+    assert.match(r.stdout, /set ingress_local4 \{\n\t\ttype ipv4_addr\n\t\telements = \{\n\t\t\t10\.224\.0\.72\n\t\t\}/, 'the server is a checked local pod');
+    assert.match(r.stdout, /set egress_local4 \{\n\t\ttype ipv4_addr\n\t\}/, 'no local pod is isolated for egress');
+    assert.match(r.stdout, /\t\t\t10\.224\.0\.73 : \d+/, 'the client has an identity');
     assert.match(r.stdout, /log prefix "palisade drop NetworkPolicy demo\/demo-policy: "/);
     // Only app=client may reach the server; the unlabelled client is not: nothing is allowed
     // into the server, so its ingress default drops and no cell is an exception.
@@ -79,7 +81,9 @@ suite('palisade dataplane render (end-to-end)', { concurrency: 4 }, () => {
     assert.deepEqual(headers, ['# palisade ruleset for node n1', '# palisade ruleset for node n2']);
     const n1 = await runPalisade(['dataplane', 'render', '-f', '-', '--node', 'n1'], TWO_NODES);
     assert.equal(n1.code, 0, n1.stderr);
-    assert.match(n1.stdout, /set local4 \{\n\t\ttype ipv4_addr\n\t\telements = \{\n\t\t\t10\.244\.1\.10\n\t\t\}/);
+    // Only the server is isolated (for ingress): only it is checked, only in that direction.
+    assert.match(n1.stdout, /set ingress_local4 \{\n\t\ttype ipv4_addr\n\t\telements = \{\n\t\t\t10\.244\.1\.10\n\t\t\}/);
+    assert.match(n1.stdout, /set egress_local4 \{\n\t\ttype ipv4_addr\n\t\}/);
     // The cell is keyed by the server's address and the conntrack mark the check computes:
     // the client's identity in the low 20 bits, the class of TCP port 80 in the high 12.
     const client = /\t\t\t10\.244\.2\.10 : (\d+)/.exec(n1.stdout)?.[1];
@@ -87,7 +91,9 @@ suite('palisade dataplane render (end-to-end)', { concurrency: 4 }, () => {
     const mark = (Number(client) + classOfPort(n1.stdout, 'tcp', 80) * 2 ** 20).toString(16).padStart(8, '0');
     assert.ok(n1.stdout.includes(`\t\t\t10.244.1.10 . 0x${mark} : return`), `the client may reach the server on its named port http (cell 10.244.1.10 . 0x${mark})`);
     const n2 = await runPalisade(['dataplane', 'render', '-f', '-', '--node', 'n2'], TWO_NODES);
-    assert.match(n2.stdout, /set local4 \{\n\t\ttype ipv4_addr\n\t\telements = \{\n\t\t\t10\.244\.2\.10\n\t\t\}/);
+    // Nothing isolates the client: it allows everything, so it is never checked on n2.
+    assert.match(n2.stdout, /set egress_local4 \{\n\t\ttype ipv4_addr\n\t\}/);
+    assert.match(n2.stdout, /set ingress_local4 \{\n\t\ttype ipv4_addr\n\t\}/);
     assert.doesNotMatch(n2.stdout, /goto drop_/, 'nothing selects the client: no decisions on n2');
   });
 
