@@ -22,7 +22,7 @@ import { labSupport, listNetns } from '../src/lab/netns.ts';
 import { ArgsError, parseBenchArgs, USAGE } from './bench-dataplane/args.ts';
 import type { BenchOptions } from './bench-dataplane/args.ts';
 import type { ClusterSpec } from './bench-dataplane/bench-cluster.ts';
-import { createBenchLab, destroyBenchLab, loadTable } from './bench-dataplane/bench-lab.ts';
+import { createBenchLab, destroyBenchLab, loadTable, PERF_HZ, perfAvailable } from './bench-dataplane/bench-lab.ts';
 import type { BenchLab } from './bench-dataplane/bench-lab.ts';
 import type { ChangeTiming, PathState } from './bench-dataplane/change-path.ts';
 import { topFunctions } from './bench-dataplane/cpu-profile.ts';
@@ -33,9 +33,9 @@ import type { LatencyPartResult } from './bench-dataplane/latency-part.ts';
 import { elementCounts, runLoadPart } from './bench-dataplane/load-part.ts';
 import type { LoadPartResult } from './bench-dataplane/load-part.ts';
 import { runPodSize } from './bench-dataplane/pod-part.ts';
-import { runRatePart } from './bench-dataplane/rate-part.ts';
-import type { RateSample } from './bench-dataplane/rate-part.ts';
-import { fmtMs, formatChanges, formatRate } from './bench-dataplane/report.ts';
+import { runAttribution, runRatePart } from './bench-dataplane/rate-part.ts';
+import type { AttributionSample, RateSample } from './bench-dataplane/rate-part.ts';
+import { fmtMs, formatAttribution, formatChanges, formatRate } from './bench-dataplane/report.ts';
 import { buildModel, planInWorker } from './bench-dataplane/scenario.ts';
 import type { BuiltModel, PlannedNode } from './bench-dataplane/scenario.ts';
 import type { GoalVerdict } from './bench/report.ts';
@@ -82,6 +82,7 @@ interface Results {
   bigSpec?: ClusterSpec;
   bigPlans?: Array<{ node: string; planMs: number; buildMs: PlannedNode['buildMs']; elements: number }>;
   rate?: RateSample[];
+  attribution?: AttributionSample[];
   load?: LoadPartResult;
   latency?: Omit<LatencyPartResult, 'state'>;
   pod?: PodSizeReport[];
@@ -169,11 +170,18 @@ try {
   if (o.parts.includes('rate')) {
     log('rate: new connections per second...');
     const texts = (rs: ReadonlyMap<string, Ruleset>): Map<string, string> => new Map([...rs].map(([n, r]) => [n, renderRuleset(r)]));
-    results.rate = await runRatePart(b, o, {
+    const tables = {
       none: undefined,
       empty: texts(emptyPlans),
       big: texts(new Map(bigPlans.map((p) => [p.node, p.ruleset]))),
-    }, log);
+    };
+    results.rate = await runRatePart(b, o, tables, log);
+    if (await perfAvailable()) {
+      log('rate: netfilter CPU per connection under perf record...');
+      results.attribution = await runAttribution(b, o, tables, log);
+    } else {
+      results.notes.push('perf is not installed: no netfilter CPU attribution (apt-get install linux-perf)');
+    }
   }
 
   if (o.parts.includes('load') && big0 !== undefined) {
@@ -270,6 +278,11 @@ if (results.rate !== undefined) {
   // The same goal against connection tracking alone, which every stateful filter (and every
   // node running kube-proxy) already pays: this is the part the policies cost.
   goals.push(...judgeRate(rows, 'conntrack'));
+}
+if (results.attribution !== undefined) {
+  out.push('', `1b. netfilter CPU per new connection (perf record -a at ${PERF_HZ} Hz, one ${o.duration} s run each; repeatable to ~0.5 µs where the rates above swing 15-30%)`);
+  out.push(formatAttribution(results.attribution));
+  out.push('   model: the rate of a CPU-bound node if only netfilter\'s CPU per connection differed (busy / (busy + extra netfilter)); printed beside the measured rates, not instead of them');
 }
 if (results.load !== undefined) {
   const l = results.load;

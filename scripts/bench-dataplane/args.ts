@@ -46,8 +46,8 @@ export const DEFAULTS: BenchOptions = {
   policies: 10_000,
   namespaces: 5_000,
   localPods: 100,
-  duration: 5,
-  reps: 3,
+  duration: 2,
+  reps: 8,
   concurrency: 32,
   protocols: PROTOCOLS,
   changes: 100,
@@ -67,8 +67,8 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
   --policies N          NetworkPolicies of the big cluster (default 10k)
   --namespaces N        namespaces of the big cluster (default 5k)
   --local-pods N        synthetic pods of the big cluster on each lab node (default 100)
-  --duration S          seconds per load run (default 5)
-  --reps N              runs per rate scenario, interleaved (default 3)
+  --duration S          counted seconds per load run, after a 0.5 s warm-up (default 2)
+  --reps N              runs per rate scenario, interleaved; judged by the median of per-repetition ratios (default 8)
   --concurrency N       connections in flight (default 32)
   --protocols LIST      tcp,udp (default both)
   --changes N           policy changes in the latency part (default 100)

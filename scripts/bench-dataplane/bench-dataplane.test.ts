@@ -84,6 +84,20 @@ test('rate goal: big-table median >= 95% of the no-table median, and no failed c
   }
 });
 
+test('rate goal with repetitions: the median of per-repetition ratios, so a drift that hits a repetition\'s runs alike cancels out', () => {
+  const sample = (scenario: string, rep: number, rate: number): RateInput => ({ scenario, placement: 'same-node', protocol: 'tcp', rate, failed: 0, rep });
+  // The machine slows down 2x from rep to rep; within each rep big is 97% of none.
+  const drift = [1000, 500, 250, 125, 62.5];
+  const samples = drift.flatMap((r, rep) => [sample('none', rep, r), sample('big', rep, r * 0.97)]);
+  // Shuffle the reps' order of big vs none: pairing is by rep number, not list order.
+  samples.reverse();
+  const v = judgeRate(rateRows(samples));
+  assert.equal(v[0]?.met, true, v[0]?.detail);
+  assert.match(v[0]?.detail ?? '', /^97\.0% \(median of 5 paired runs/);
+  const worse = drift.flatMap((r, rep) => [sample('none', rep, r), sample('big', rep, r * (rep === 0 ? 1.2 : 0.9))]);
+  assert.equal(judgeRate(rateRows(worse))[0]?.met, false, 'one lucky repetition does not carry the median');
+});
+
 test('rate goal against the conntrack-only baseline names that baseline and ignores the others', () => {
   const sample = (scenario: string, rate: number): RateInput => ({ scenario, placement: 'cross-node', protocol: 'udp', rate, failed: 0 });
   const v = judgeRate(rateRows([sample('none', 2000), sample('conntrack', 1000), sample('big', 960)]), 'conntrack');

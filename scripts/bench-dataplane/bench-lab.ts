@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runNft } from '../../src/dataplane/applier.ts';
 import { FAMILY_TABLE } from '../../src/dataplane/render.ts';
 import { run } from '../../src/lab/exec.ts';
-import { sysctlIn } from '../../src/lab/netns.ts';
+import { netnsPids, sysctlIn } from '../../src/lab/netns.ts';
 import { addPod, createLab, destroyLab } from '../../src/lab/topology.ts';
 import type { Lab } from '../../src/lab/topology.ts';
 import type { LoadProtocol } from './args.ts';
@@ -59,6 +59,17 @@ export async function createBenchLab(log: (m: string) => void): Promise<BenchLab
     // Clients: the whole ephemeral port range, so a 5 s run never runs out of source ports.
     // (sysctlIn takes single-word values only.)
     for (const c of [same, cross]) await run('ip', ['netns', 'exec', c.netns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65000']);
+    // The server closes first, so its TIME_WAIT sockets pile up run after run (tens of
+    // thousands a run, 60 s each) and make later runs slower than earlier ones whatever
+    // their table: cap them in the server's namespace.
+    await sysctlIn(server.netns, { 'net.ipv4.tcp_max_tw_buckets': 4096 });
+    // The load generator runs on CPU 0 (taskset in runIn), the server on CPU 1: the same
+    // placement in every run, instead of whatever the scheduler picks.
+    try {
+      for (const pid of await netnsPids(server.netns)) await run('taskset', ['-a', '-p', '-c', '1', String(pid)]);
+    } catch (e) {
+      notes.push(`could not pin the server to CPU 1: ${(e as Error).message.split('\n')[0] ?? ''}`);
+    }
     const nodes: LabNode[] = lab.nodes.map((n) => ({ name: n.name, ipv4: n.ipv4, podCidrV4: n.podCidrV4 }));
     const endpoints: LabEndpoint[] = [
       { name: 'server', node: n0.name, ipv4: server.ipv4, labels: SERVER_LABELS, server: true },
@@ -86,12 +97,15 @@ export interface LoadResult {
   readonly completed: number;
   readonly failed: number;
   readonly seconds: number;
+  /** Connections completed in the load generator's uncounted warm-up. */
+  readonly warmupCompleted?: number;
   readonly firstError?: string;
 }
 
-function runIn(netns: string, args: readonly string[], timeoutMs: number): Promise<string> {
+function runIn(netns: string, args: readonly string[], timeoutMs: number, wrap: readonly string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [...wrap, 'taskset', '-c', '0', 'ip', 'netns', 'exec', netns, process.execPath, ...args];
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -113,6 +127,30 @@ export async function runLoad(b: BenchLab, clientNetns: string, protocol: LoadPr
   return JSON.parse(text) as LoadResult;
 }
 
+/** Whether `perf` can record here (the rate part's attribution needs it). */
+export async function perfAvailable(): Promise<boolean> {
+  try {
+    await run('perf', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const PERF_HZ = 1999;
+
+/**
+ * The load generator under `perf record -a` (every CPU: the forwarding happens in softirq
+ * on whichever CPU sends); returns its result and the `perf report` lines per symbol.
+ */
+export async function runLoadPerf(b: BenchLab, clientNetns: string, protocol: LoadProtocol, seconds: number, concurrency: number): Promise<{ load: LoadResult; report: string }> {
+  const port = protocol === 'tcp' ? TCP_PORT : UDP_PORT;
+  const file = join(b.stateDir, 'perf.data');
+  const text = await runIn(clientNetns, [LOADGEN, protocol, b.server.ip, String(port), String(seconds), String(concurrency)], (seconds + 60) * 1000, ['perf', 'record', '-q', '-a', '-F', String(PERF_HZ), '-o', file, '--']);
+  const report = await run('perf', ['report', '-i', file, '--no-children', '--sort', 'sym', '-g', 'none', '-q', '-F', 'overhead,sample,sym']);
+  return { load: JSON.parse(text.trim().split('\n').at(-1) ?? '{}') as LoadResult, report };
+}
+
 /** One short TCP connection to the server from `clientNetns`: true when it completed. */
 export async function reachable(b: BenchLab, clientNetns: string): Promise<boolean> {
   const r = await runLoad(b, clientNetns, 'tcp', 1, 1);
@@ -124,6 +162,22 @@ export async function loadTable(netns: string, text: string): Promise<number> {
   const t0 = performance.now();
   await runNft(netns, ['-f', '-'], text);
   return performance.now() - t0;
+}
+
+/**
+ * Between two rate runs: forget the previous run's connections (conntrack entries of the
+ * node namespaces; their garbage collection would otherwise run during the next run),
+ * then let the machine calm down.
+ */
+export async function settle(b: BenchLab): Promise<void> {
+  for (const netns of b.nodeNetns.values()) {
+    try {
+      await run('ip', ['netns', 'exec', netns, 'conntrack', '-F']);
+    } catch {
+      // No conntrack tool, or no tracking in this namespace: nothing to forget.
+    }
+  }
+  await new Promise((r) => setTimeout(r, 500));
 }
 
 export async function removeTable(netns: string): Promise<void> {

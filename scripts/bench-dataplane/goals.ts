@@ -4,7 +4,7 @@
 // the largest cluster, and a rule count that does not grow with the cluster.
 import type { GoalVerdict } from '../bench/report.ts';
 import type { LoadProtocol } from './args.ts';
-import { summarizeLatency, summarizeRuns, ratioOf } from './stats.ts';
+import { median, summarizeLatency, summarizeRuns, ratioOf } from './stats.ts';
 import type { LatencySummary, RunSummary } from './stats.ts';
 
 export const DP_GOALS = {
@@ -21,6 +21,8 @@ export interface RateRow {
   readonly protocol: LoadProtocol;
   readonly runs: RunSummary;
   readonly failed: number;
+  /** Rate of each repetition, by repetition number (runs of one repetition are minutes apart at most). */
+  readonly byRep: ReadonlyMap<number, number>;
 }
 
 export interface RateInput {
@@ -29,19 +31,35 @@ export interface RateInput {
   readonly protocol: LoadProtocol;
   readonly rate: number;
   readonly failed: number;
+  readonly rep?: number;
 }
 
 /** Groups samples into one row per (scenario, placement, protocol), in first-seen order. */
 export function rateRows(samples: readonly RateInput[]): RateRow[] {
-  const groups = new Map<string, { s: RateInput; rates: number[]; failed: number }>();
+  const groups = new Map<string, { s: RateInput; rates: number[]; failed: number; byRep: Map<number, number> }>();
   for (const s of samples) {
     const k = `${s.scenario}|${s.placement}|${s.protocol}`;
-    const g = groups.get(k) ?? { s, rates: [], failed: 0 };
+    const g = groups.get(k) ?? { s, rates: [], failed: 0, byRep: new Map<number, number>() };
     g.rates.push(s.rate);
     g.failed += s.failed;
+    if (s.rep !== undefined) g.byRep.set(s.rep, s.rate);
     groups.set(k, g);
   }
-  return [...groups.values()].map((g) => ({ scenario: g.s.scenario, placement: g.s.placement, protocol: g.s.protocol, runs: summarizeRuns(g.rates), failed: g.failed }));
+  return [...groups.values()].map((g) => ({ scenario: g.s.scenario, placement: g.s.placement, protocol: g.s.protocol, runs: summarizeRuns(g.rates), failed: g.failed, byRep: g.byRep }));
+}
+
+/**
+ * The median over repetitions of candidate / baseline within the same repetition: the
+ * two runs of a pair are close in time, so a slow drift of the machine cancels out; NaN
+ * without common repetitions.
+ */
+export function pairedRatio(candidate: RateRow, baseline: RateRow): number {
+  const ratios: number[] = [];
+  for (const [rep, rate] of candidate.byRep) {
+    const b = baseline.byRep.get(rep);
+    if (b !== undefined && b > 0) ratios.push(rate / b);
+  }
+  return ratios.length === 0 ? Number.NaN : median(ratios);
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
@@ -56,12 +74,13 @@ export function judgeRate(rows: readonly RateRow[], baseline = 'none', candidate
     if (row.scenario !== candidate) continue;
     const base = rows.find((r) => r.scenario === baseline && r.placement === row.placement && r.protocol === row.protocol);
     if (base === undefined) continue;
-    const ratio = ratioOf(row.runs.median, base.runs.median);
+    const paired = pairedRatio(row, base);
+    const ratio = Number.isFinite(paired) ? paired : ratioOf(row.runs.median, base.runs.median);
     const noise = Math.max(row.runs.spread, base.runs.spread);
     out.push({
       goal: `${row.protocol.toUpperCase()} ${row.placement}: new connections/s with the big table >= ${pct(DP_GOALS.rateRatio)} of ${BASELINE_NAMES[baseline] ?? baseline}`,
       met: ratio >= DP_GOALS.rateRatio && row.failed === 0,
-      detail: `${pct(ratio)} (median ${row.runs.median.toFixed(0)}/s vs ${base.runs.median.toFixed(0)}/s; runs spread up to ${pct(noise)}${row.failed > 0 ? `; ${row.failed} failed connections` : ''})`,
+      detail: `${pct(ratio)}${Number.isFinite(paired) ? ` (median of ${Math.min(row.byRep.size, base.byRep.size)} paired runs; medians ${row.runs.median.toFixed(0)}/s vs ${base.runs.median.toFixed(0)}/s` : ` (medians ${row.runs.median.toFixed(0)}/s vs ${base.runs.median.toFixed(0)}/s`}; runs spread up to ${pct(noise)}${row.failed > 0 ? `; ${row.failed} failed connections` : ''})`,
     });
   }
   return out;

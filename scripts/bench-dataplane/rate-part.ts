@@ -8,7 +8,9 @@
 import type { BenchOptions, LoadProtocol } from './args.ts';
 import type { BenchLab } from './bench-lab.ts';
 import { FAMILY_TABLE } from '../../src/dataplane/render.ts';
-import { loadTable, removeTable, runLoad } from './bench-lab.ts';
+import { loadTable, PERF_HZ, removeTable, runLoad, runLoadPerf, settle } from './bench-lab.ts';
+import { attribute, perConnection } from './perf-attribution.ts';
+import type { PerConnection } from './perf-attribution.ts';
 
 export const SCENARIOS = ['none', 'conntrack', 'empty', 'big'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -63,6 +65,7 @@ export async function runRatePart(b: BenchLab, o: BenchOptions, tables: Scenario
       for (const placement of PLACEMENTS) {
         for (const protocol of o.protocols) {
           const client = placement === 'same-node' ? b.clients.same : b.clients.cross;
+          await settle(b);
           const r = await runLoad(b, client, protocol, o.duration, o.concurrency);
           const rate = r.completed / r.seconds;
           samples.push({ scenario, placement, protocol, rep, rate, failed: r.failed, ...(r.firstError === undefined ? {} : { firstError: r.firstError }) });
@@ -73,4 +76,42 @@ export async function runRatePart(b: BenchLab, o: BenchOptions, tables: Scenario
   }
   for (const netns of b.nodeNetns.values()) await removeTable(netns);
   return samples;
+}
+
+export interface AttributionSample {
+  readonly scenario: Scenario;
+  readonly placement: Placement;
+  readonly protocol: LoadProtocol;
+  /** Connections of the whole recorded run (warm-up included). */
+  readonly connections: number;
+  readonly perConnection: PerConnection;
+}
+
+/**
+ * One run per scenario, placement and protocol under `perf record -a`: CPU microseconds
+ * per connection in nf_tables, conntrack and the hook dispatch (perf-attribution.ts).
+ */
+export async function runAttribution(b: BenchLab, o: BenchOptions, tables: ScenarioTables, log: (m: string) => void): Promise<AttributionSample[]> {
+  const out: AttributionSample[] = [];
+  for (const scenario of SCENARIOS) {
+    const t = scenario === 'conntrack' ? undefined : tables[scenario];
+    for (const [node, netns] of b.nodeNetns) {
+      const text = scenario === 'conntrack' ? conntrackOnlyTable() : t?.get(node);
+      if (text === undefined) await removeTable(netns);
+      else await loadTable(netns, text);
+    }
+    for (const placement of PLACEMENTS) {
+      for (const protocol of o.protocols) {
+        const client = placement === 'same-node' ? b.clients.same : b.clients.cross;
+        await settle(b);
+        const { load, report } = await runLoadPerf(b, client, protocol, o.duration, o.concurrency);
+        const connections = load.completed + (load.warmupCompleted ?? 0);
+        const pc = perConnection(attribute(report), PERF_HZ, connections);
+        out.push({ scenario, placement, protocol, connections, perConnection: pc });
+        log(`  perf ${scenario} ${placement} ${protocol}: netfilter ${pc.netfilter.toFixed(2)} µs/connection (nftables ${pc.parts.nftables.toFixed(2)}, conntrack ${pc.parts.conntrack.toFixed(2)}, hooks ${pc.parts.hooks.toFixed(2)}), busy ${pc.busy.toFixed(0)} µs`);
+      }
+    }
+  }
+  for (const netns of b.nodeNetns.values()) await removeTable(netns);
+  return out;
 }

@@ -1,5 +1,7 @@
 // Text tables of the dataplane benchmark (pure): one per part, aligned columns.
 import type { RateRow } from './goals.ts';
+import { modelledRatio } from './perf-attribution.ts';
+import type { AttributionSample } from './rate-part.ts';
 import { PHASES } from './change-path.ts';
 import type { ChangeTiming } from './change-path.ts';
 import { median, summarizeLatency } from './stats.ts';
@@ -17,7 +19,25 @@ export function fmtMs(x: number): string {
   return `${x.toFixed(2)} ms`;
 }
 
-const SCENARIO_TEXT: Record<string, string> = { none: '(a) no table', empty: '(b) 0 policies', big: '(c) big table' };
+const SCENARIO_TEXT: Record<string, string> = { none: '(a) no table', conntrack: 'conntrack only', empty: '(b) 0 policies', big: '(c) big table' };
+
+/** µs of CPU per connection by part, and the modelled rate vs no table and vs conntrack only. */
+export function formatAttribution(samples: readonly AttributionSample[]): string {
+  const cells: string[][] = [['scenario', 'placement', 'proto', 'connections', 'nftables µs', 'conntrack µs', 'hooks µs', 'netfilter µs', 'busy µs', 'model vs (a)', 'model vs ct']];
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+  for (const s of samples) {
+    const base = (scenario: string): AttributionSample | undefined => samples.find((b) => b.scenario === scenario && b.placement === s.placement && b.protocol === s.protocol);
+    const none = base('none');
+    const ct = base('conntrack');
+    const p = s.perConnection;
+    cells.push([
+      SCENARIO_TEXT[s.scenario] ?? s.scenario, s.placement, s.protocol.toUpperCase(), String(s.connections),
+      p.parts.nftables.toFixed(2), p.parts.conntrack.toFixed(2), p.parts.hooks.toFixed(2), p.netfilter.toFixed(2), p.busy.toFixed(0),
+      none === undefined ? '-' : pct(modelledRatio(p, none.perConnection)), ct === undefined ? '-' : pct(modelledRatio(p, ct.perConnection)),
+    ]);
+  }
+  return table(cells, 3);
+}
 
 export function formatRate(rows: readonly RateRow[]): string {
   const cells: string[][] = [['scenario', 'placement', 'proto', 'median/s', 'min/s', 'max/s', 'spread', 'vs (a)', 'failed']];
