@@ -53,7 +53,7 @@ export const DEFAULTS: BenchOptions = {
   changes: 100,
   latencyBudget: 120,
   podSizes: [1_000, 10_000, 100_000],
-  podChanges: 30,
+  podChanges: 200,
   podBudget: 60,
   cpuProf: false,
   via: 'auto',
@@ -74,7 +74,7 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
   --changes N           policy changes in the latency part (default 100)
   --latency-budget S    stop the latency part after S seconds (default 120)
   --pod-sizes LIST      cluster sizes of the one-pod-change part (default 1k,10k,100k)
-  --pod-changes N       one-pod changes per size (default 30)
+  --pod-changes N       timed one-pod changes per size, after 6 untimed warm-up ones (default 200)
   --pod-budget S        stop a size after S seconds of changes (default 60)
   --cpu-prof            profile the one-pod change at the largest size, print hot functions
   --via agent|direct    latency through createAgent (agent) or plan→delta→apply (default: agent if present)

@@ -46,7 +46,12 @@ export function podChange(i: number, t: Pod): Change {
   }
 }
 
-export async function runPodSize(start: PathState, count: number, budgetS: number): Promise<{ timings: ChangeTiming[]; stoppedByBudget: boolean; state: PathState }> {
+/** Untimed changes first at each size: V8 compiles the change path's code there (the first few take 10-50 ms). */
+export const POD_WARMUP = 6;
+
+export async function runPodSize(start: PathState, count: number, budgetS: number): Promise<{ timings: ChangeTiming[]; warmup: ChangeTiming[]; stoppedByBudget: boolean; state: PathState }> {
   const t = templatePod(start.cluster.pods, start.node);
-  return changeLoop(start, count, budgetS, 1, (i) => podChange(i, t));
+  const warm = await changeLoop(start, POD_WARMUP, budgetS, POD_WARMUP, (i) => podChange(i, t));
+  const r = await changeLoop(warm.state, count, budgetS, 1, (i) => podChange(POD_WARMUP + i, t));
+  return { ...r, warmup: warm.timings };
 }

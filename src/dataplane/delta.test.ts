@@ -13,7 +13,8 @@ import { recompile } from '../engine/recompile.ts';
 import { cluster, ns, pod, podsPeer, policy, policySet, port } from '../engine/test-builders.ts';
 import type { Cluster } from '../model/cluster.ts';
 import type { PolicySet } from '../model/tier.ts';
-import { delta } from './delta.ts';
+import { changedRemotes, delta, movedSegments } from './delta.ts';
+import type { DecisionCell, DecisionRow } from './ruleset.ts';
 import { createPlanner, plan } from './plan.ts';
 import { elementsOf, fixedChains, renderRuleset } from './render.ts';
 import type { Elements } from './render.ts';
@@ -126,4 +127,35 @@ test('delta: the fixed chains (the forward hook and its checks) are never touche
   }
   const full = renderRuleset(b);
   for (const name of fixed) assert.match(full, new RegExp(`\\tchain ${name} \\{`));
+});
+
+// The narrowing under a delta of big rows: only remotes whose cells differ, plus cells over
+// port segments that moved, become element text; anything it cannot order is refused.
+test('delta: changedRemotes keeps the differing remotes and the cells over moved segments; an unsorted row is refused', () => {
+  const allow = { kind: 'allow' } as const;
+  const drop = { kind: 'drop', target: 1 } as const;
+  const cell = (remote: number, from: number, to: number, decision: typeof allow | typeof drop = allow): DecisionCell => ({ local: 1, remote, protocol: 'TCP', fromPort: from, toPort: to, decision });
+  const row = (cells: DecisionCell[]): DecisionRow => ({ local: 1, default: drop, cells, nonPortDefault: allow, nonPortCells: [] });
+  const a = row([cell(2, 80, 80), cell(3, 80, 80), cell(4, 443, 443)]);
+  const b = row([cell(2, 80, 80), cell(3, 80, 80, drop), cell(4, 443, 443), cell(5, 22, 22)]);
+  const r = changedRemotes(a, b);
+  assert.deepEqual(r?.before.cells.map((c) => c.remote), [3]);
+  assert.deepEqual(r?.after.cells.map((c) => c.remote), [3, 5]);
+  const forced = changedRemotes(a, b, (_p, from, to) => from <= 443 && 443 <= to);
+  assert.deepEqual(forced?.before.cells.map((c) => c.remote), [3, 4], 'the unchanged cell over a moved segment is taken on both sides');
+  assert.deepEqual(forced?.after.cells.map((c) => c.remote), [3, 4, 5]);
+  assert.equal(changedRemotes(row([cell(3, 80, 80), cell(2, 80, 80)]), a), undefined, 'not sorted by remote');
+});
+
+test('delta: movedSegments names the ranges whose segments differ, and nothing else', () => {
+  const seg = (first: number, last: number, cls: number): { first: number; last: number; cls: number } => ({ first, last, cls });
+  const other = { UDP: [seg(0, 65535, 9)], SCTP: [seg(0, 65535, 10)] };
+  const a = { TCP: [seg(0, 79, 1), seg(80, 80, 2), seg(81, 65535, 3)], ...other };
+  const b = { TCP: [seg(0, 79, 1), seg(80, 80, 2), seg(81, 442, 3), seg(443, 443, 4), seg(444, 65535, 5)], ...other };
+  const moved = movedSegments(a, b);
+  assert.equal(moved('TCP', 80, 80), false);
+  assert.equal(moved('TCP', 0, 79), false);
+  assert.equal(moved('TCP', 100, 100), true, 'inside the segment that was split');
+  assert.equal(moved('TCP', 443, 443), true);
+  assert.equal(moved('UDP', 0, 65535), false);
 });

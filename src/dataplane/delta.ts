@@ -15,13 +15,14 @@
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
+import type { Protocol } from '../model/protocol.ts';
 import {
-  addressDecisions, CLASS_BITS, cellsSet, checkedSet, defaultSet, DIRECTIONS, elementText, identityMark, isChecked, nonPortDefaultSet, portBitRuns, portBitSet,
-  portClasses, portHighRuns, portHighSet, portRangeText, rangeText, rowIndex, samePortClasses, SETS,
+  addressDecisions, CLASS_BITS, cellsSet, checkedSet, defaultSet, DIRECTIONS, elementText, identityMark, nonPortDefaultSet, portBitRuns, portBitSet,
+  portClasses, portHighRuns, portHighSet, portRangeText, rangeText, rowIndex, rowIsChecked, samePortClasses, SETS,
 } from './layout.ts';
-import type { AddressDecisions, PortClasses } from './layout.ts';
+import type { AddressDecisions, PortClasses, PortSegment } from './layout.ts';
 import { dropChainName, dropChainRules, FAMILY_TABLE, renderRuleset } from './render.ts';
-import type { AddressIdentity, DecisionRow, RegionIdentity, Ruleset } from './ruleset.ts';
+import type { AddressIdentity, Decision, DecisionRow, RegionIdentity, Ruleset } from './ruleset.ts';
 import { sameList } from '../model/same-list.ts';
 
 export interface Delta {
@@ -203,6 +204,8 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
     }
   }
   if (sameRows && samePc && old.local === next.local) return;
+  let movedRanges: ((protocol: Protocol, from: number, to: number) => boolean) | undefined;
+  const moved = (): ((protocol: Protocol, from: number, to: number) => boolean) => (movedRanges ??= movedSegments(pcOld(), pcNext()));
   const oldLocal = new Map(old.local.map((a) => [a.ip, a]));
   const seen = new Set<string>();
   for (const dir of DIRECTIONS) {
@@ -214,11 +217,18 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
       const rowA = before === undefined ? undefined : oldRows.get(before.identity);
       const rowB = after === undefined ? undefined : nextRows.get(after.identity);
       if (samePc && before !== undefined && after !== undefined && before.identity === after.identity && rowA === rowB) return;
-      const x = elementsOf(rowA, before, pcOld);
-      const y = elementsOf(rowB, after, pcNext);
+      // The same address and classes, a changed row (or another local identity: element
+      // keys hold the address, the remote and the class, never the local identity): only
+      // the remotes whose cells differ become element text (a policy change usually
+      // touches a few remotes of rows with tens of thousands of cells).
+      // When the classes moved, cells over the moved segments change too, changed row or not.
+      const narrowed = before !== undefined && after !== undefined && rowA !== undefined && rowB !== undefined
+        ? changedRemotes(rowA, rowB, samePc ? undefined : moved()) : undefined;
+      const x = narrowed !== undefined && rowA !== undefined ? addressDecisions({ ...rowA, ...narrowed.before }, (before as AddressIdentity).ip, pcOld()) : elementsOf(rowA, before, pcOld);
+      const y = narrowed !== undefined && rowB !== undefined ? addressDecisions({ ...rowB, ...narrowed.after }, (after as AddressIdentity).ip, pcNext()) : elementsOf(rowB, after, pcNext);
       const a = (after ?? before) as AddressIdentity;
-      const member = (d: AddressDecisions | undefined): Array<readonly [string, null]> => (d !== undefined && isChecked(d) ? [[a.ip, null]] : []);
-      ch.diff(checkedSet(dir, a.family), member(x), member(y));
+      const member = (row: DecisionRow | undefined): Array<readonly [string, null]> => (row !== undefined && rowIsChecked(row) ? [[a.ip, null]] : []);
+      ch.diff(checkedSet(dir, a.family), member(rowA), member(rowB));
       ch.diff(cellsSet(dir, a.family), x?.cells ?? [], y?.cells ?? []);
       const one = (v: string | undefined): Array<readonly [string, string]> => (v === undefined ? [] : [[a.ip, v]]);
       ch.diff(defaultSet(dir, a.family), one(x?.default), one(y?.default));
@@ -233,3 +243,74 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
   }
 }
 
+const sameDecision = (x: Decision, y: Decision): boolean => x === y || (x.kind === y.kind && (x.kind === 'allow' || (y.kind === 'drop' && x.target === y.target)));
+
+/**
+ * The cells (port and non-port) of the remotes whose cells differ between two rows of the
+ * same local identity; undefined when a list is not sorted by remote (then only a full
+ * comparison is exact). Element keys are unique within a row, so diffing just these
+ * cells' elements gives the same changes as diffing the whole rows'.
+ */
+export function changedRemotes(
+  a: DecisionRow, b: DecisionRow, moved?: (protocol: Protocol, from: number, to: number) => boolean,
+): { before: Pick<DecisionRow, 'cells' | 'nonPortCells'>; after: Pick<DecisionRow, 'cells' | 'nonPortCells'> } | undefined {
+  const cells = changedGroups(a.cells, b.cells, (x, y) => x.protocol === y.protocol && x.fromPort === y.fromPort && x.toPort === y.toPort && sameDecision(x.decision, y.decision),
+    moved === undefined ? undefined : (x) => moved(x.protocol, x.fromPort, x.toPort));
+  const nonPort = changedGroups(a.nonPortCells, b.nonPortCells, (x, y) => sameDecision(x.decision, y.decision));
+  if (cells === undefined || nonPort === undefined) return undefined;
+  return { before: { cells: cells.a, nonPortCells: nonPort.a }, after: { cells: cells.b, nonPortCells: nonPort.b } };
+}
+
+/**
+ * The port ranges whose segments differ between two class lists (a segment of one list
+ * without an identical segment — same first, last and class — in the other), as a test
+ * "does this cell's range overlap one of them". Cells elsewhere give the same elements
+ * under both lists.
+ */
+export function movedSegments(a: PortClasses, b: PortClasses): (protocol: Protocol, from: number, to: number) => boolean {
+  const ranges = new Map<Protocol, Array<readonly [number, number]>>();
+  for (const p of PROTOCOLS) {
+    const key = (x: PortSegment): string => `${x.first}-${x.last}-${x.cls}`;
+    const inA = new Set(a[p].map(key));
+    const inB = new Set(b[p].map(key));
+    const out = [...a[p].filter((x) => !inB.has(key(x))), ...b[p].filter((x) => !inA.has(key(x)))].map((x) => [x.first, x.last] as const);
+    ranges.set(p, out);
+  }
+  return (protocol, from, to) => (ranges.get(protocol) ?? []).some(([f, l]) => f <= to && from <= l);
+}
+
+/**
+ * Walks two lists sorted by remote group by group; returns the groups that differ, and
+ * of the equal groups the items `force` picks (in both lists).
+ */
+function changedGroups<T extends { readonly remote: number }>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean, force?: (x: T) => boolean): { a: T[]; b: T[] } | undefined {
+  const outA: T[] = [];
+  const outB: T[] = [];
+  let i = 0;
+  let j = 0;
+  let last = -Infinity;
+  while (i < a.length || j < b.length) {
+    const r = Math.min(a[i]?.remote ?? Infinity, b[j]?.remote ?? Infinity);
+    if (r <= last) return undefined;
+    last = r;
+    let ie = i;
+    while (ie < a.length && (a[ie] as T).remote === r) ie++;
+    let je = j;
+    while (je < b.length && (b[je] as T).remote === r) je++;
+    let equal = ie - i === je - j;
+    for (let k = 0; equal && k < ie - i; k++) equal = same(a[i + k] as T, b[j + k] as T);
+    if (!equal) {
+      for (let k = i; k < ie; k++) outA.push(a[k] as T);
+      for (let k = j; k < je; k++) outB.push(b[k] as T);
+    } else if (force !== undefined) {
+      for (let k = 0; k < ie - i; k++) {
+        if (!force(a[i + k] as T)) continue;
+        outA.push(a[i + k] as T);
+        outB.push(b[j + k] as T);
+      }
+    }
+    i = ie;
+    j = je;
+  }
+  return { a: outA, b: outB };
+}
