@@ -18,7 +18,7 @@ import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
 import {
   addressDecisions, CLASS_BITS, cellsSet, checkedSet, defaultSet, DIRECTIONS, elementText, identityMark, nonPortDefaultSet, portBitRuns, portBitSet,
-  portClasses, portHighRuns, portHighSet, portRangeText, rangeText, rowIndex, rowIsChecked, samePortClasses, SETS,
+  portClassElements, portClasses, portClassMap, portRangeText, rangeText, rowIndex, rowIsChecked, samePortClasses, SETS,
 } from './layout.ts';
 import type { AddressDecisions, PortClasses, PortSegment } from './layout.ts';
 import { dropChainName, dropChainRules, FAMILY_TABLE, renderRuleset } from './render.ts';
@@ -199,8 +199,7 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
         const els = (pc: PortClasses): Array<readonly [string, null]> => portBitRuns(pc, p, bit).map(([f, l]) => [portRangeText(f, l), null] as const);
         ch.diff(portBitSet(p, bit), els(pcOld()), els(pcNext()));
       }
-      const high = (pc: PortClasses): Array<readonly [string, null]> => portHighRuns(pc, p).map(([f, l]) => [portRangeText(f, l), null] as const);
-      ch.diff(portHighSet(p), high(pcOld()), high(pcNext()));
+      ch.diff(portClassMap(p), portClassElements(pcOld(), p), portClassElements(pcNext(), p));
     }
   }
   if (sameRows && samePc && old.local === next.local) return;

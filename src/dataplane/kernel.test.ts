@@ -14,7 +14,7 @@ import type { Pod } from '../model/cluster.ts';
 import type { PolicySet } from '../model/tier.ts';
 import { readTable, runNft, TableApplier, verifyReadback } from './applier.ts';
 import { delta } from './delta.ts';
-import { elementsOf, portClasses, samePortClasses } from './layout.ts';
+import { classOfPort, DIRECT_CLASSES, elementsOf, portClasses, samePortClasses } from './layout.ts';
 import type { Elements } from './layout.ts';
 import { plan } from './plan.ts';
 import type { Ruleset } from './ruleset.ts';
@@ -158,6 +158,31 @@ kernelTest('kernel: real TCP and UDP between pod namespaces match evaluate(), be
   assert.equal((await applier.apply(rs4)).full, false);
   assert.deepEqual(verifyReadback(rs4, await readTable(fx.node)), []);
   assert.equal((await checkAll(fx, none)).denied, 0);
+});
+
+// A cluster whose policies cut the TCP port space into more than 31 segments: ports 80
+// and 81 get classes of 32 and above, which the class map sends to the per-bit rules
+// instead of a class chain; real traffic still matches evaluate(), before and after a
+// delta that adds a port.
+kernelTest('kernel: large port classes (per-bit rules) decide real traffic as evaluate() does', {}, async (fx) => {
+  const many = Array.from({ length: 31 }, (_, i) => port('TCP', 2 * i + 1));
+  const manyPorts = (extra: ReturnType<typeof port>[]): PolicySet => policySet([
+    policy({ name: 'many-ports', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [podsPeer('demo', { app: 'client' })], ports: [...many, port('TCP', 80), ...extra] }] }),
+  ]);
+  const applier = new TableApplier(fx.node);
+  const c1 = compile(cluster({ pods: podsOf(fx, {}), namespaces: [ns('demo')] }), manyPorts([]));
+  const rs1 = plan(c1, { node: 'n1' });
+  const pc = portClasses(rs1);
+  for (const p of TCP_PORTS) assert.ok(classOfPort(pc, 'TCP', p) >= DIRECT_CLASSES, `TCP ${p} has a large class`);
+  await applier.apply(rs1);
+  assert.deepEqual(verifyReadback(rs1, await readTable(fx.node)), []);
+  const r1 = await checkAll(fx, c1);
+  assert.ok(r1.allowed > 0 && r1.denied > 0, `both outcomes exercised: ${JSON.stringify(r1)}`);
+  const c2 = compile(cluster({ pods: podsOf(fx, {}), namespaces: [ns('demo')] }), manyPorts([port('TCP', 81)]));
+  const rs2 = plan(c2, { node: 'n1' }, rs1.numbering);
+  assert.equal((await applier.apply(rs2)).full, false);
+  assert.deepEqual(verifyReadback(rs2, await readTable(fx.node)), []);
+  await checkAll(fx, c2);
 });
 
 // Traffic between pods and their own node: "traffic to and from the node where a Pod is

@@ -12,8 +12,8 @@ import { clusterArb, policySetArb } from '../engine/random-policies.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
 import {
-  addressDecisions, assignPortClasses, CLASS_BITS, CLASS_LIMIT, classOfPort, elementCounts, elementsOf, IDENTITY_LIMIT, LayoutLimitError, LOW_CLASS_BITS, markOf,
-  portBitRuns, portClasses, portHighRuns, segmentsWithin,
+  addressDecisions, assignPortClasses, CLASS_BITS, CLASS_LIMIT, classChainName, classOfPort, DIRECT_CLASSES, elementCounts, elementsOf, IDENTITY_LIMIT, LayoutLimitError, markOf,
+  portBitRuns, portBitsChainName, portClassElements, portClasses, segmentsWithin,
 } from './layout.ts';
 import type { PortClasses } from './layout.ts';
 import { plan } from './plan.ts';
@@ -62,16 +62,28 @@ test('layout: port classes tile each protocol, one whole-range class for a proto
   assert.throws(() => segmentsWithin(pc, 'TCP', 85, 8999), /do not tile/);
 });
 
-test('layout: property — the port-bit sets give back every port\'s class; each cell maps to the classes inside its range', () => {
+test('layout: property — the class map (direct chain, or the port-bit sets for large classes) gives back every port\'s class; each cell maps to the classes inside its range', () => {
   const cellArb = fc.record({ protocol: fc.constantFrom(...PROTOCOLS), a: fc.integer({ min: 0, max: 65535 }), b: fc.integer({ min: 0, max: 65535 }) });
-  fc.assert(fc.property(fc.array(cellArb, { maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 20 }), (cells, ports) => {
+  fc.assert(fc.property(fc.array(cellArb, { maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 20 }), (cells, ports) => {
     const rs = ruleset([row(1, cells.map((c) => ({ remote: 2, protocol: c.protocol, fromPort: Math.min(c.a, c.b), toPort: Math.max(c.a, c.b), decision: ALLOW })))]);
     const pc = portClasses(rs);
     for (const p of PROTOCOLS) {
       const runs = Array.from({ length: CLASS_BITS }, (_, b) => portBitRuns(pc, p, b));
+      const map = portClassElements(pc, p).map(([range, target]) => {
+        const [first = 0, last = first] = range.split('-').map(Number);
+        return { first, last, target };
+      });
       for (const port of [...ports, 0, 65535]) {
+        const els = map.filter((e) => e.first <= port && port <= e.last);
+        assert.equal(els.length, 1, `${p}/${port} is in exactly one class map element`);
+        const target = els[0]?.target ?? '';
+        const direct = /^jump port_class_(\d+)$/.exec(target);
         const fromBits = runs.reduce((m, r, b) => (r.some(([f, l]) => f <= port && port <= l) ? m + 2 ** b : m), 0);
-        assert.equal(fromBits, classOfPort(pc, p, port), `${p}/${port}`);
+        if (direct !== null) assert.equal(Number(direct[1]), classOfPort(pc, p, port), `${p}/${port} direct`);
+        else {
+          assert.equal(target, `jump ${portBitsChainName(p)}`);
+          assert.equal(fromBits, classOfPort(pc, p, port), `${p}/${port} from bits`);
+        }
       }
       for (const rs2 of runs) for (let i = 1; i < rs2.length; i++) assert.ok((rs2[i - 1]?.[1] ?? 0) + 1 < (rs2[i]?.[0] ?? 0), 'runs are disjoint and never adjacent (no interval merging needed)');
     }
@@ -143,21 +155,23 @@ test('layout: property — with the previous classes as hint, every surviving se
   }), { numRuns: 300 });
 });
 
-test('layout: the high-bit guard holds exactly the ports whose class needs a bit at or above LOW_CLASS_BITS', () => {
+test('layout: classes below DIRECT_CLASSES jump to their own chain; larger ones go to the bit rules, whose sets hold only their ports', () => {
   // 40 single ports: 81 TCP segments, so classes beyond 31 exist.
   const ports = Array.from({ length: 40 }, (_, i) => 1000 + 10 * i);
   const pc = portClasses(ruleset([row(1, ports.map((p) => tcp(p, p)))]));
-  assert.ok(portHighRuns(pc, 'TCP').length > 0);
   for (const p of PROTOCOLS) {
-    const high = portHighRuns(pc, p);
-    for (const port of [0, 1, 999, ...ports.flatMap((x) => [x - 1, x, x + 1]), 1500, 65535]) {
-      const inHigh = high.some(([f, l]) => f <= port && port <= l);
-      assert.equal(inHigh, classOfPort(pc, p, port) >= 2 ** LOW_CLASS_BITS, `${p} port ${port}`);
+    for (const [range, target] of portClassElements(pc, p)) {
+      const first = Number(range.split('-')[0]);
+      const cls = classOfPort(pc, p, first);
+      assert.equal(target, cls < DIRECT_CLASSES ? `jump ${classChainName(cls)}` : `jump ${portBitsChainName(p)}`, `${p} ${range}`);
+    }
+    for (let b = 0; b < CLASS_BITS; b++) {
+      for (const [f] of portBitRuns(pc, p, b)) assert.ok(classOfPort(pc, p, f) >= DIRECT_CLASSES, `${p} bit ${b} holds only large classes`);
     }
   }
-  // A small cluster's classes all fit the low bits: every guard set is empty.
+  // A small cluster's classes all have chains: every bit set is empty.
   const small = portClasses(ruleset([row(1, [tcp(80, 80), tcp(443, 443)])]));
-  for (const p of PROTOCOLS) assert.deepEqual(portHighRuns(small, p), [], p);
+  for (const p of PROTOCOLS) for (let b = 0; b < CLASS_BITS; b++) assert.deepEqual(portBitRuns(small, p, b), [], `${p} bit ${b}`);
 });
 
 test('layout: a cell becomes one element per port class in its range for each local address; non-port cells use class 0', () => {

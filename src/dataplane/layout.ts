@@ -6,13 +6,15 @@
 //
 // Port classes: per protocol, the segments between every port boundary a cell mentions
 // (0 stays for protocols without ports). Classes are numbered DENSELY (1, 2, 3, ... in
-// (protocol, port) order), so a cluster's few dozen classes need only the low bits: the
-// first LOW_CLASS_BITS bit rules run for every new connection, the others only behind one
-// guard set holding the ports whose class is larger (empty in most clusters). A planner
-// keeps numbers stable from one plan to the next by handing the previous plan's classes
-// as `Ruleset.classes`' hint (assignPortClasses): a segment that survives keeps its
-// number, a new one takes the lowest free number, so one new port boundary changes the
-// elements of that boundary only, never every cell.
+// (protocol, port) order), so a cluster's few dozen classes are small numbers: one
+// interval verdict map per protocol sends a port straight to the fixed chain of its class
+// (`port_class_N`, one rule ORing N into the mark) for the first DIRECT_CLASSES - 1
+// classes — one lookup per check; ports of larger classes go to the per-bit rules
+// instead (their bit sets hold only those ports, so they are empty in most clusters). A
+// planner keeps numbers stable from one plan to the next by handing the previous plan's
+// classes as the hint of assignPortClasses: a segment that survives keeps its number, a
+// new one takes the lowest free number, so a new port boundary changes the elements of
+// that boundary only, never every cell.
 import { formatIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
@@ -23,8 +25,8 @@ export type { PortClasses, PortSegment } from './ruleset.ts';
 
 export const IDENTITY_BITS = 20;
 export const CLASS_BITS = 12;
-/** Class bits set for every new connection; higher ones only behind the `<proto>_port_high` guard. */
-export const LOW_CLASS_BITS = 5;
+/** Classes 1..DIRECT_CLASSES-1 each have a fixed chain the class maps jump to; larger ones use the per-bit rules. */
+export const DIRECT_CLASSES = 32;
 /** Identities are 1..IDENTITY_LIMIT-1; port classes 1..CLASS_LIMIT-1 (0: no port). */
 export const IDENTITY_LIMIT = 2 ** IDENTITY_BITS;
 export const CLASS_LIMIT = 2 ** CLASS_BITS;
@@ -67,9 +69,19 @@ export function portBitSet(protocol: Protocol, bit: number): string {
   return `${protocol.toLowerCase()}_port_bit${bit}`;
 }
 
-/** Ports whose class needs a bit at or above LOW_CLASS_BITS. */
-export function portHighSet(protocol: Protocol): string {
-  return `${protocol.toLowerCase()}_port_high`;
+/** The interval verdict map from a destination port to its class's chain. */
+export function portClassMap(protocol: Protocol): string {
+  return `${protocol.toLowerCase()}_port_class`;
+}
+
+/** The fixed chain that ORs class `cls` (1..DIRECT_CLASSES-1) into the mark. */
+export function classChainName(cls: number): string {
+  return `port_class_${cls}`;
+}
+
+/** The chain of a protocol's per-bit rules, for ports whose class has no chain of its own. */
+export function portBitsChainName(protocol: Protocol): string {
+  return `${protocol.toLowerCase()}_port_bits`;
 }
 
 /** Local addresses whose decisions in `dir` are not "allow everything": only they are checked. */
@@ -88,7 +100,7 @@ export const SETS: ReadonlyArray<{ readonly name: string; readonly decl: string 
   ...DIRECTIONS.flatMap((d) => FAMILIES.map((f) => ({ name: checkedSet(d, f), decl: `type ${addrType(f)}` }))),
   ...PROTOCOLS.flatMap((p) => [
     ...Array.from({ length: CLASS_BITS }, (_, b) => ({ name: portBitSet(p, b), decl: 'type inet_service; flags interval' })),
-    { name: portHighSet(p), decl: 'type inet_service; flags interval' },
+    { name: portClassMap(p), decl: 'type inet_service : verdict; flags interval' },
   ]),
   ...DIRECTIONS.flatMap((d) => FAMILIES.flatMap((f) => [
     { name: cellsSet(d, f), decl: `type ${addrType(f)} . mark : verdict` },
@@ -267,12 +279,15 @@ export function segmentsWithin(pc: PortClasses, protocol: Protocol, from: number
   return out;
 }
 
-/** The elements of one port-bit set: maximal runs of segments whose class has the bit. */
+/**
+ * The elements of one port-bit set: maximal runs of segments whose class has the bit,
+ * among the segments the class map sends to the bit rules (class >= DIRECT_CLASSES).
+ */
 export function portBitRuns(pc: PortClasses, protocol: Protocol, bit: number): Array<readonly [number, number]> {
   const runs: Array<[number, number]> = [];
   const mask = 2 ** bit;
   for (const s of pc[protocol]) {
-    if ((Math.floor(s.cls / mask) & 1) === 0) continue;
+    if (s.cls < DIRECT_CLASSES || (Math.floor(s.cls / mask) & 1) === 0) continue;
     const last = runs[runs.length - 1];
     if (last !== undefined && last[1] + 1 === s.first) last[1] = s.last;
     else runs.push([s.first, s.last]);
@@ -280,16 +295,9 @@ export function portBitRuns(pc: PortClasses, protocol: Protocol, bit: number): A
   return runs;
 }
 
-/** The elements of the guard set: maximal runs of segments whose class needs a bit at or above LOW_CLASS_BITS. */
-export function portHighRuns(pc: PortClasses, protocol: Protocol): Array<readonly [number, number]> {
-  const runs: Array<[number, number]> = [];
-  for (const s of pc[protocol]) {
-    if (s.cls < 2 ** LOW_CLASS_BITS) continue;
-    const last = runs[runs.length - 1];
-    if (last !== undefined && last[1] + 1 === s.first) last[1] = s.last;
-    else runs.push([s.first, s.last]);
-  }
-  return runs;
+/** The class map's elements: each segment → `jump port_class_N`, or to the bit rules for larger classes. */
+export function portClassElements(pc: PortClasses, protocol: Protocol): Array<readonly [string, string]> {
+  return pc[protocol].map((s) => [portRangeText(s.first, s.last), `jump ${s.cls < DIRECT_CLASSES ? classChainName(s.cls) : portBitsChainName(protocol)}`] as const);
 }
 
 export function portRangeText(first: number, last: number): string {
@@ -369,7 +377,7 @@ export function elementsOf(r: Ruleset): Elements {
   const pc = portClasses(r);
   for (const p of PROTOCOLS) {
     for (let b = 0; b < CLASS_BITS; b++) for (const [first, last] of portBitRuns(pc, p, b)) put(portBitSet(p, b), portRangeText(first, last), null);
-    for (const [first, last] of portHighRuns(pc, p)) put(portHighSet(p), portRangeText(first, last), null);
+    for (const [k, v] of portClassElements(pc, p)) put(portClassMap(p), k, v);
   }
   for (const dir of DIRECTIONS) {
     const rows = rowIndex(r[dir]);
@@ -395,7 +403,7 @@ export function elementCounts(r: Ruleset): ReadonlyMap<string, number> {
   const pc = portClasses(r);
   for (const p of PROTOCOLS) {
     for (let b = 0; b < CLASS_BITS; b++) inc(portBitSet(p, b), portBitRuns(pc, p, b).length);
-    inc(portHighSet(p), portHighRuns(pc, p).length);
+    inc(portClassMap(p), pc[p].length);
   }
   for (const dir of DIRECTIONS) {
     const rows = rowIndex(r[dir]);

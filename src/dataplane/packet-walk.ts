@@ -2,15 +2,15 @@
 // of a new connection at one hook of this node. It reads the same elements render() and
 // delta() write (layout.ts) and follows the fixed chains (render.ts): jumps for local
 // addresses in a direction's checked set, the remote's identity into the conntrack mark
-// (region, then exact address), the port class's bits ORed in by the port-bit sets (the
-// high bits only behind the guard set), one exact lookup by local address and mark, then
-// the address's defaults. So tests that compare it with evaluate() check the layout,
+// (region, then exact address), the port's class ORed in (the class map's jump to the
+// class's chain, or to the per-bit rules for large classes), one exact lookup by local
+// address and mark, then the address's defaults. So tests that compare it with evaluate() check the layout,
 // not just the plan. `forward` is the only hook filtered; `input` and `output` carry the
 // traffic between pods and their own node, which is always allowed.
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import type { Protocol } from '../model/protocol.ts';
-import { addressDecisions, CLASS_BITS, cellKey, classBitMark, identityMark, isChecked, LOW_CLASS_BITS, portBitRuns, portClasses, portHighRuns } from './layout.ts';
+import { addressDecisions, CLASS_BITS, cellKey, classBitMark, classChainName, DIRECT_CLASSES, identityMark, IDENTITY_LIMIT, isChecked, portBitRuns, portClassElements, portClasses } from './layout.ts';
 import type { Direction, PortClasses } from './layout.ts';
 import type { Ruleset } from './ruleset.ts';
 
@@ -96,10 +96,24 @@ export function walkPacket(r: Ruleset, p: Packet): WalkResult {
     ctMark = addrLookup(r, remoteIp) ?? ctMark;
     pc ??= portClasses(r);
     if (p.protocol !== 'other') {
-      const high = inRuns(portHighRuns(pc, p.protocol), p.port);
-      for (let b = 0; b < CLASS_BITS; b++) {
-        if (b >= LOW_CLASS_BITS && !high) break;
-        if (inRuns(portBitRuns(pc, p.protocol, b), p.port) && Math.floor(ctMark / classBitMark(b)) % 2 === 0) ctMark += classBitMark(b);
+      // `tcp dport vmap @tcp_port_class`: the element holding the port says where to jump.
+      const el = portClassElements(pc, p.protocol).find(([range]) => {
+        const [first, last = first] = range.split('-').map(Number);
+        return (first ?? -1) <= p.port && p.port <= (last ?? -1);
+      });
+      const target = el?.[1];
+      const direct = Array.from({ length: DIRECT_CLASSES - 1 }, (_, k) => k + 1).find((c) => target === `jump ${classChainName(c)}`);
+      const orIn = (bits: number): void => {
+        for (let b = 0; b < CLASS_BITS; b++) {
+          const m = classBitMark(b);
+          if (Math.floor(bits / m) % 2 === 1 && Math.floor(ctMark / m) % 2 === 0) ctMark += m;
+        }
+      };
+      if (direct !== undefined) orIn(direct * IDENTITY_LIMIT);
+      else if (target !== undefined) {
+        for (let b = 0; b < CLASS_BITS; b++) {
+          if (inRuns(portBitRuns(pc, p.protocol, b), p.port)) orIn(classBitMark(b));
+        }
       }
     }
     const key = cellKey(localIp, ctMark);

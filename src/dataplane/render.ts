@@ -7,11 +7,10 @@
 // The packet path touches only the conntrack mark, and only on new connections: the
 // skb mark (`meta mark`) is never read or written, so kube-proxy's masquerade (0x4000)
 // and drop (0x8000) bits pass through untouched.
-import { CLASS_BITS, cellsSet, checkedSet, classBitMark, defaultSet, DIRECTIONS, dropChainName, elementsOf, elementText, FAMILIES, LOW_CLASS_BITS, markText, nonPortDefaultSet, portBitSet, portHighSet, SETS } from './layout.ts';
+import { CLASS_BITS, cellsSet, checkedSet, classBitMark, classChainName, defaultSet, DIRECT_CLASSES, DIRECTIONS, dropChainName, elementsOf, elementText, FAMILIES, IDENTITY_LIMIT, markText, nonPortDefaultSet, portBitsChainName, portBitSet, portClassMap, SETS } from './layout.ts';
 import type { Direction } from './layout.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
-import type { Protocol } from '../model/protocol.ts';
 import { TABLE_NAME } from './ruleset.ts';
 import type { DropTarget, Ruleset } from './ruleset.ts';
 
@@ -41,14 +40,6 @@ export function checkChainName(dir: Direction, family: IpFamily): string {
   return `${dir}_check${family}`;
 }
 
-export function portBitsChainName(protocol: string): string {
-  return `${protocol.toLowerCase()}_port_bits`;
-}
-
-export function portHighBitsChainName(protocol: string): string {
-  return `${protocol.toLowerCase()}_port_bits_high`;
-}
-
 export interface FixedChain {
   readonly name: string;
   readonly head?: string;
@@ -69,7 +60,7 @@ export function fixedChains(): FixedChain[] {
       rules: [
         `ct mark set ${remote} map @region${f}`,
         `ct mark set ${remote} map @addr${f}`,
-        `meta l4proto vmap { ${PROTOCOLS.map((p) => `${p.toLowerCase()} : jump ${portBitsChainName(p)}`).join(', ')} }`,
+        ...PROTOCOLS.map((p) => `${p.toLowerCase()} dport vmap @${portClassMap(p)}`),
         `${local} . ct mark vmap @${cellsSet(dir, f)}`,
         `meta l4proto ${PORT_PROTOCOLS} ${local} vmap @${defaultSet(dir, f)}`,
         `meta l4proto ${PORT_PROTOCOLS} return`,
@@ -77,20 +68,15 @@ export function fixedChains(): FixedChain[] {
       ],
     };
   };
-  // Classes are numbered densely: the low bits for every connection, the rest only for
-  // ports the guard set holds (none while a cluster has fewer than 32 port classes).
-  const bitRule = (p: Protocol, b: number): string => `${p.toLowerCase()} dport @${portBitSet(p, b)} ct mark set ct mark | ${markText(classBitMark(b))}`;
-  const bits = PROTOCOLS.flatMap((p): FixedChain[] => [
-    {
-      name: portBitsChainName(p),
-      rules: [
-        ...Array.from({ length: LOW_CLASS_BITS }, (_, b) => bitRule(p, b)),
-        `${p.toLowerCase()} dport @${portHighSet(p)} jump ${portHighBitsChainName(p)}`,
-      ],
-    },
-    { name: portHighBitsChainName(p), rules: Array.from({ length: CLASS_BITS - LOW_CLASS_BITS }, (_, k) => bitRule(p, LOW_CLASS_BITS + k)) },
-  ]);
+  // Classes are numbered densely: the class maps jump to one of these fixed chains for
+  // classes below DIRECT_CLASSES, to the per-bit rules for larger ones.
+  const classes = Array.from({ length: DIRECT_CLASSES - 1 }, (_, k): FixedChain => ({ name: classChainName(k + 1), rules: [`ct mark set ct mark | ${markText((k + 1) * IDENTITY_LIMIT)}`] }));
+  const bits = PROTOCOLS.map((p): FixedChain => ({
+    name: portBitsChainName(p),
+    rules: Array.from({ length: CLASS_BITS }, (_, b) => `${p.toLowerCase()} dport @${portBitSet(p, b)} ct mark set ct mark | ${markText(classBitMark(b))}`),
+  }));
   return [
+    ...classes,
     ...bits,
     ...DIRECTIONS.flatMap((d) => FAMILIES.map((f) => check(d, f))),
     // Traffic between a pod and its own node never crosses `forward` (it goes through

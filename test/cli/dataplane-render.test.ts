@@ -41,8 +41,17 @@ spec:
     ports: [{port: http}]
 `;
 
-/** The port class the rendered `<protocol>_port_bit<b>` sets give `port`: bit b set when set b holds the port. */
+/** The class the rendered table gives a port: its class map element's chain, or (large classes) the per-bit sets. */
 function classOfPort(text: string, protocol: string, port: number): number {
+  const map = new RegExp(`map ${protocol}_port_class \\{\\n\\t\\ttype inet_service : verdict\\n\\t\\tflags interval\\n\\t\\telements = \\{\\n([^}]*)\\t\\t\\}`).exec(text);
+  assert.ok(map !== null, `map ${protocol}_port_class is rendered`);
+  const target = (map[1] ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '').map((e) => e.split(' : ')).find(([range = '']) => {
+    const [from = Number.NaN, to = from] = range.split('-').map(Number);
+    return from <= port && port <= to;
+  })?.[1];
+  const direct = /^jump port_class_(\d+)$/.exec(target ?? '');
+  if (direct !== null) return Number(direct[1]);
+  assert.equal(target, `jump ${protocol}_port_bits`);
   let cls = 0;
   for (let b = 0; b < 12; b++) {
     const body = new RegExp(`set ${protocol}_port_bit${b} \\{\\n\\t\\ttype inet_service\\n\\t\\tflags interval\\n(?:\\t\\telements = \\{\\n([^}]*)\\t\\t\\}\\n)?\\t\\}`).exec(text);
