@@ -52,19 +52,26 @@ export function scenarioOrder(rep: number): Scenario[] {
   return [...SCENARIOS.slice(k), ...SCENARIOS.slice(0, k)];
 }
 
+/** Every lab node gets the scenario's table (none: no table at all), one transaction each. */
+async function loadScenario(b: BenchLab, scenario: Scenario, tables: ScenarioTables): Promise<void> {
+  const t = scenario === 'conntrack' ? undefined : tables[scenario];
+  for (const [node, netns] of b.nodeNetns) {
+    const text = scenario === 'conntrack' ? conntrackOnlyTable() : t?.get(node);
+    if (text === undefined) await removeTable(netns);
+    else await loadTable(netns, text);
+  }
+}
+
+const clientOf = (b: BenchLab, placement: Placement): string => (placement === 'same-node' ? b.clients.same : b.clients.cross);
+
 export async function runRatePart(b: BenchLab, o: BenchOptions, tables: ScenarioTables, log: (m: string) => void): Promise<RateSample[]> {
   const samples: RateSample[] = [];
   for (let rep = 0; rep < o.reps; rep++) {
     for (const scenario of scenarioOrder(rep)) {
-      const t = scenario === 'conntrack' ? undefined : tables[scenario];
-      for (const [node, netns] of b.nodeNetns) {
-        const text = scenario === 'conntrack' ? conntrackOnlyTable() : t?.get(node);
-        if (text === undefined) await removeTable(netns);
-        else await loadTable(netns, text);
-      }
+      await loadScenario(b, scenario, tables);
       for (const placement of PLACEMENTS) {
         for (const protocol of o.protocols) {
-          const client = placement === 'same-node' ? b.clients.same : b.clients.cross;
+          const client = clientOf(b, placement);
           await settle(b);
           const r = await runLoad(b, client, protocol, o.duration, o.concurrency);
           const rate = r.completed / r.seconds;
@@ -94,15 +101,10 @@ export interface AttributionSample {
 export async function runAttribution(b: BenchLab, o: BenchOptions, tables: ScenarioTables, log: (m: string) => void): Promise<AttributionSample[]> {
   const out: AttributionSample[] = [];
   for (const scenario of SCENARIOS) {
-    const t = scenario === 'conntrack' ? undefined : tables[scenario];
-    for (const [node, netns] of b.nodeNetns) {
-      const text = scenario === 'conntrack' ? conntrackOnlyTable() : t?.get(node);
-      if (text === undefined) await removeTable(netns);
-      else await loadTable(netns, text);
-    }
+    await loadScenario(b, scenario, tables);
     for (const placement of PLACEMENTS) {
       for (const protocol of o.protocols) {
-        const client = placement === 'same-node' ? b.clients.same : b.clients.cross;
+        const client = clientOf(b, placement);
         await settle(b);
         const { load, report } = await runLoadPerf(b, client, protocol, o.duration, o.concurrency);
         const connections = load.completed + (load.warmupCompleted ?? 0);

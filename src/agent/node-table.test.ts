@@ -3,24 +3,11 @@
 // readback parses what the kernel holds. Skips (saying why) without root or nft.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { NftSession } from '../dataplane/nft-session.ts';
-import { kernelSkipReason } from '../dataplane/test-netns.ts';
+import { withEmptyNamespace } from '../dataplane/test-netns.ts';
 import { sessionNodeTable } from './node-table.ts';
 
-const run = promisify(execFile);
-
-test('sessionNodeTable: replace, delta, a new session after the old one died, readback', async (t) => {
-  const skip = await kernelSkipReason();
-  if (skip !== undefined) {
-    t.skip(`kernel test skipped: ${skip}`);
-    return;
-  }
-  const netns = `pd-${randomBytes(3).toString('hex')}-table`;
-  await run('ip', ['netns', 'add', netns]);
-  t.after(() => run('ip', ['netns', 'del', netns]));
+test('sessionNodeTable: replace, delta, a new session after the old one died, readback', (t) => withEmptyNamespace(t, 'table', async (netns) => {
   const opened: NftSession[] = [];
   const { table, fallback } = await sessionNodeTable(netns, async (n) => {
     const s = await NftSession.open(n);
@@ -42,4 +29,4 @@ test('sessionNodeTable: replace, delta, a new session after the old one died, re
     await table.close?.();
   }
   assert.equal(opened.every((s) => s.ended), true, 'close() ends the session');
-});
+}));

@@ -4,30 +4,11 @@
 // or nft; always removes its namespace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { NftError, parseReadback, runNft } from './applier.ts';
 import { NftSession } from './nft-session.ts';
-import { kernelSkipReason, listNamespaces } from './test-netns.ts';
+import { withEmptyNamespace } from './test-netns.ts';
 
-const run = promisify(execFile);
-
-async function withNamespace(t: { skip(m: string): void }, body: (netns: string) => Promise<void>): Promise<void> {
-  const skip = await kernelSkipReason();
-  if (skip !== undefined) {
-    t.skip(`kernel test skipped: ${skip}`);
-    return;
-  }
-  const netns = `pd-${randomBytes(3).toString('hex')}-session`;
-  await run('ip', ['netns', 'add', netns]);
-  try {
-    await body(netns);
-  } finally {
-    await run('ip', ['netns', 'del', netns]);
-    assert.ok(!(await listNamespaces()).includes(netns), 'the test namespace is removed');
-  }
-}
+const withNamespace = (t: { skip(m: string): void }, body: (netns: string) => Promise<void>): Promise<void> => withEmptyNamespace(t, 'session', body);
 
 const TABLE = 'inet palisade_session_test';
 

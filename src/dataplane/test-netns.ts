@@ -148,3 +148,23 @@ export async function listNamespaces(): Promise<string[]> {
   const { stdout } = await run('ip', ['netns', 'list']);
   return stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n !== '');
 }
+
+/**
+ * Runs `body` with one empty network namespace `pd-<id>-<suffix>` (no links, no pods):
+ * skipped, saying why, where the kernel tests cannot run; the namespace is always deleted.
+ */
+export async function withEmptyNamespace(t: { skip(message: string): void }, suffix: string, body: (netns: string) => Promise<void>): Promise<void> {
+  const skip = await kernelSkipReason();
+  if (skip !== undefined) {
+    t.skip(`kernel test skipped: ${skip}`);
+    return;
+  }
+  const netns = `pd-${randomBytes(3).toString('hex')}-${suffix}`;
+  await ip(['netns', 'add', netns]);
+  try {
+    await body(netns);
+  } finally {
+    await ip(['netns', 'del', netns]);
+  }
+  if ((await listNamespaces()).includes(netns)) throw new Error(`test namespace ${netns} was not removed`);
+}
