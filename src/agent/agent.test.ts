@@ -259,6 +259,12 @@ test('metrics: policies, rules, set elements, apply latency, reconciles, last ap
   assert.match(text, /^palisade_reconciles_total\{result="ok"\} 1$/m);
   assert.match(text, /^palisade_last_apply_timestamp_seconds \d+/m);
   assert.match(text, /^palisade_policy_drops_total\{policy="networking.k8s.io\/v1\/NetworkPolicy\/demo\/demo-policy"\} 7$/m);
+  // Set elements are counted when scraped, from the table applied by then.
+  store.create(runningPod('demo', 'server2', { app: 'server' }, '10.0.0.3', { ports: [{ name: 'http', containerPort: 80 }] }));
+  await agent.whenIdle();
+  const later = await registry.metrics();
+  assert.match(later, /^palisade_set_elements\{set="ingress_local4"\} 2$/m, 'a second isolated server on n1');
+  assert.match(later, /^palisade_set_elements\{set="addr4"\} 4$/m);
 });
 
 test('pod-only changes (patched model, incremental compile) give the table a full rebuild gives', async (t) => {
