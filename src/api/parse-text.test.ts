@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { ToStringOptions } from 'yaml';
 import { stringify } from 'yaml';
 import { parseText, parseTextWithYaml } from './parse-text.ts';
+import { mutatedText } from './text-mutations.ts';
 
 const nameOf = (o: unknown): unknown => (o as { metadata?: { name?: unknown } }).metadata?.name;
 
@@ -203,14 +204,7 @@ const rendered = fc.tuple(doc, fc.nat(STYLES.length)).map(([v, s]) => (s < STYLE
 const file = fc.tuple(fc.constantFrom('', '---\n', '# head\n', '\n'), fc.array(fc.tuple(rendered, fc.constantFrom('---\n', '\n---\n', '--- # c\n', '# c\n---\n', '---\n---\n')), { minLength: 1, maxLength: 4 }))
   .map(([head, docs]) => head + docs.map(([t, sep], i) => (i === 0 ? '' : sep) + t).join(''));
 const EDITS = [' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', ',', '|', '>', '\t', 'a', '&', '*', '!', '\\', '  ', '\n  ', '- ', '---\n', '...\n', '\r\n'];
-const mutated = fc.tuple(file, fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.constantFrom(...EDITS)), { minLength: 1, maxLength: 3 })).map(([text, edits]) => {
-  let s = text;
-  for (const [at, op, insert] of edits) {
-    const i = at % (s.length + 1);
-    s = op === 0 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + insert + s.slice(i);
-  }
-  return s;
-});
+const mutated = mutatedText(file, EDITS, 3);
 const syntaxError = (r: ReturnType<typeof parseText>): boolean => r.problems.some((p) => / syntax error: /.test(p.message));
 
 test('property: on error-free files parseText gives exactly what yaml gives: documents, indexes, lines, line maps, problems', () => {

@@ -9,6 +9,7 @@ import type { ToStringOptions } from 'yaml';
 import { parseAllDocuments, stringify } from 'yaml';
 import { itemText, readWithJsYaml } from './read-with-js-yaml.ts';
 import { readItemWithYaml } from './read-with-yaml.ts';
+import { mutatedText } from './text-mutations.ts';
 
 /** `yaml`'s value of a one-document text, or undefined when it reports an error. */
 function yamlValue(text: string): { value: unknown } | undefined {
@@ -159,14 +160,7 @@ const rendered = fc.tuple(root, fc.nat(STYLES.length + 2)).map(([v, s]) => {
   return s === STYLES.length ? JSON.stringify(v) : JSON.stringify(v, null, s === STYLES.length + 1 ? 2 : '\t');
 });
 const EDITS = [' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', ',', '|', '>', '\t', 'a', '1', '?', '&', '*', '!', '\\', '.', '  ', '\n  ', ': ', '- ', '|-', '>-', '|2', '\r', '~'];
-const mutated = fc.tuple(rendered, fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.constantFrom(...EDITS)), { minLength: 1, maxLength: 4 })).map(([text, edits]) => {
-  let s = text;
-  for (const [at, op, insert] of edits) {
-    const i = at % (s.length + 1);
-    s = op === 0 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + insert + s.slice(i);
-  }
-  return s;
-});
+const mutated = mutatedText(rendered, EDITS, 4);
 /** One document: no `---`/`...` lines or directives, which parse-text.ts handles before this reader. */
 const oneDocument = (text: string): boolean => !/(^|\n)(---|\.\.\.)([ \t\r\n]|$)|(^|\n)%/.test(text);
 

@@ -30,6 +30,11 @@ export class NftError extends Error {
 
 const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/** Throws unless `netns` is an `ip netns` name (never an option or a path). */
+export function checkNetnsName(netns: string): void {
+  if (!NETNS_NAME.test(netns)) throw new Error(`invalid network namespace name ${JSON.stringify(netns)}`);
+}
+
 export interface NftCommand {
   /** Default `ip`. */
   readonly ip?: string;
@@ -41,7 +46,7 @@ export interface NftCommand {
 export function nftArgv(netns: string | null, args: readonly string[], cmd: NftCommand = {}): { readonly file: string; readonly argv: readonly string[] } {
   const nft = cmd.nft ?? 'nft';
   if (netns === null) return { file: nft, argv: [...args] };
-  if (!NETNS_NAME.test(netns)) throw new Error(`invalid network namespace name ${JSON.stringify(netns)}`);
+  checkNetnsName(netns);
   return { file: cmd.ip ?? 'ip', argv: ['netns', 'exec', netns, nft, ...args] };
 }
 

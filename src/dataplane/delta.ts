@@ -216,15 +216,17 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
       const rowA = before === undefined ? undefined : oldRows.get(before.identity);
       const rowB = after === undefined ? undefined : nextRows.get(after.identity);
       if (samePc && before !== undefined && after !== undefined && before.identity === after.identity && rowA === rowB) return;
-      // The same address and classes, a changed row (or another local identity: element
-      // keys hold the address, the remote and the class, never the local identity): only
-      // the remotes whose cells differ become element text (a policy change usually
-      // touches a few remotes of rows with tens of thousands of cells).
-      // When the classes moved, cells over the moved segments change too, changed row or not.
+      // The same address with a changed row (or another local identity: element keys hold
+      // the address, the remote and the class, never the local identity): only the remotes
+      // whose cells differ become element text (a policy change usually touches a few
+      // remotes of rows with tens of thousands of cells); when the classes moved, also the
+      // cells over the moved segments, changed row or not.
       const narrowed = before !== undefined && after !== undefined && rowA !== undefined && rowB !== undefined
         ? changedRemotes(rowA, rowB, samePc ? undefined : moved()) : undefined;
-      const x = narrowed !== undefined && rowA !== undefined ? addressDecisions({ ...rowA, ...narrowed.before }, (before as AddressIdentity).ip, pcOld()) : elementsOf(rowA, before, pcOld);
-      const y = narrowed !== undefined && rowB !== undefined ? addressDecisions({ ...rowB, ...narrowed.after }, (after as AddressIdentity).ip, pcNext()) : elementsOf(rowB, after, pcNext);
+      const narrow = (row: DecisionRow | undefined, part: Pick<DecisionRow, 'cells' | 'nonPortCells'> | undefined): DecisionRow | undefined =>
+        row === undefined || part === undefined ? row : { ...row, ...part };
+      const x = elementsOf(narrow(rowA, narrowed?.before), before, pcOld);
+      const y = elementsOf(narrow(rowB, narrowed?.after), after, pcNext);
       const a = (after ?? before) as AddressIdentity;
       const member = (row: DecisionRow | undefined): Array<readonly [string, null]> => (row !== undefined && rowIsChecked(row) ? [[a.ip, null]] : []);
       ch.diff(checkedSet(dir, a.family), member(rowA), member(rowB));
@@ -245,10 +247,11 @@ function diffDecisions(ch: Changes, old: Ruleset, next: Ruleset): void {
 const sameDecision = (x: Decision, y: Decision): boolean => x === y || (x.kind === y.kind && (x.kind === 'allow' || (y.kind === 'drop' && x.target === y.target)));
 
 /**
- * The cells (port and non-port) of the remotes whose cells differ between two rows of the
- * same local identity; undefined when a list is not sorted by remote (then only a full
- * comparison is exact). Element keys are unique within a row, so diffing just these
- * cells' elements gives the same changes as diffing the whole rows'.
+ * The cells (port and non-port) of the remotes whose cells differ between two rows of one
+ * local address, plus the cells `moved` picks among the others; undefined when a list is
+ * not sorted by remote (then only a full comparison is exact). Element keys are unique
+ * within a row, so diffing just these cells' elements gives the same changes as diffing
+ * the whole rows'.
  */
 export function changedRemotes(
   a: DecisionRow, b: DecisionRow, moved?: (protocol: Protocol, from: number, to: number) => boolean,

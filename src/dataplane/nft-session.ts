@@ -5,7 +5,7 @@
 // one-pod change's time. Requests run one at a time in arrival order. If the worker dies,
 // the pending and later requests fail with NftError; the owner opens a new session.
 import { Worker } from 'node:worker_threads';
-import { NftError } from './applier.ts';
+import { checkNetnsName, NftError } from './applier.ts';
 
 /** Sent to the worker as workerData. */
 export interface SessionStart {
@@ -24,8 +24,6 @@ export interface SessionReply {
   readonly err: string;
 }
 type Hello = { readonly ready: true } | { readonly ready: false; readonly error: string };
-
-const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export class NftSession {
   readonly netns: string | null;
@@ -57,8 +55,13 @@ export class NftSession {
 
   /** Starts the worker; rejects with NftError when it cannot join the namespace or load libnftables (koffi). */
   static open(netns: string | null): Promise<NftSession> {
-    if (netns !== null && !NETNS_NAME.test(netns)) return Promise.reject(new NftError(netns, null, `invalid network namespace name ${JSON.stringify(netns)}`, ''));
     return new Promise((resolve, reject) => {
+      try {
+        if (netns !== null) checkNetnsName(netns);
+      } catch (e) {
+        reject(new NftError(netns, null, (e as Error).message, ''));
+        return;
+      }
       const worker = new Worker(new URL('./nft-session-worker.ts', import.meta.url), { workerData: { netns } satisfies SessionStart });
       const fail = (why: string): void => {
         void worker.terminate();

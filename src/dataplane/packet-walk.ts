@@ -4,9 +4,10 @@
 // addresses in a direction's checked set, the remote's identity into the conntrack mark
 // (region, then exact address), the port's class ORed in (the class map's jump to the
 // class's chain, or to the per-bit rules for large classes), one exact lookup by local
-// address and mark, then the address's defaults. So tests that compare it with evaluate() check the layout,
-// not just the plan. `forward` is the only hook filtered; `input` and `output` carry the
-// traffic between pods and their own node, which is always allowed.
+// address and mark, then the address's defaults. So tests that compare it with
+// evaluate() check the layout, not just the plan. `forward` is the only hook filtered;
+// `input` and `output` carry the traffic between pods and their own node, which is
+// always allowed.
 import { parseIp } from '../model/ip.ts';
 import type { IpFamily } from '../model/ip.ts';
 import type { Protocol } from '../model/protocol.ts';
@@ -103,11 +104,9 @@ export function walkPacket(r: Ruleset, p: Packet): WalkResult {
       });
       const target = el?.[1];
       const direct = Array.from({ length: DIRECT_CLASSES - 1 }, (_, k) => k + 1).find((c) => target === `jump ${classChainName(c)}`);
+      // `ct mark set ct mark | X` on the 32-bit mark.
       const orIn = (bits: number): void => {
-        for (let b = 0; b < CLASS_BITS; b++) {
-          const m = classBitMark(b);
-          if (Math.floor(bits / m) % 2 === 1 && Math.floor(ctMark / m) % 2 === 0) ctMark += m;
-        }
+        ctMark = (ctMark | bits) >>> 0;
       };
       if (direct !== undefined) orIn(direct * IDENTITY_LIMIT);
       else if (target !== undefined) {

@@ -100,7 +100,6 @@ class IncrementalPlanner implements Planner {
   #space: RemoteSpace | undefined;
   #last: Ruleset | undefined;
   #numberingOf: LazyNumbering | undefined;
-  #numberingWithClasses: NumberingWithClasses | undefined;
 
   constructor(previous: Numbering) {
     this.#numbering = previous;
@@ -158,17 +157,15 @@ class IncrementalPlanner implements Planner {
       this.#rows.delete(key);
     }
     const dropTargets = this.#dropTargets();
-    const last = this.#numberingOf;
-    // The numbering is plain data (Maps) built on first read: the planner keeps its own.
-    const numbering = last !== undefined && last.identities === index.numbers && last.nextIdentity === index.high && last.dropTargets === dropTargets && last.nextDropTarget === this.#nextTarget
-      ? last
-      : new LazyNumbering(index.numbers, index.high, dropTargets, this.#nextTarget);
-    this.#numberingOf = numbering;
     const classes = this.#classes(tables);
-    // One Numbering object as long as neither the numbers nor the classes change.
-    const lastWith = this.#numberingWithClasses;
-    const withClasses = lastWith !== undefined && lastWith.base === numbering && lastWith.classes === classes ? lastWith : new NumberingWithClasses(numbering, classes);
-    this.#numberingWithClasses = withClasses;
+    const last = this.#numberingOf;
+    // The numbering is plain data (Maps) built on first read: the planner keeps its own;
+    // one Numbering object as long as neither the numbers nor the classes change.
+    const numbering = last !== undefined && last.identities === index.numbers && last.nextIdentity === index.high && last.dropTargets === dropTargets
+      && last.nextDropTarget === this.#nextTarget && last.classes === classes
+      ? last
+      : new LazyNumbering(index.numbers, index.high, dropTargets, this.#nextTarget, classes);
+    this.#numberingOf = numbering;
     const addresses = index.addresses;
     const result: Ruleset = {
       node: target.node,
@@ -182,7 +179,7 @@ class IncrementalPlanner implements Planner {
       egress: tables.egress,
       ingress: tables.ingress,
       get numbering(): Numbering {
-        return withClasses.value();
+        return numbering.value();
       },
       ...(classes === undefined ? {} : { classes }),
     };
@@ -213,7 +210,6 @@ class IncrementalPlanner implements Planner {
     if (this.#last !== undefined) this.#numbering = this.#last.numbering;
     this.#index = undefined;
     this.#numberingOf = undefined;
-    this.#numberingWithClasses = undefined;
     this.#lineage = undefined;
     this.#rows.clear();
     this.#reps.clear();
@@ -385,13 +381,15 @@ class LazyNumbering {
   readonly nextIdentity: number;
   readonly dropTargets: readonly DropTarget[];
   readonly nextDropTarget: number;
+  readonly classes: PortClasses | undefined;
   #value: Numbering | undefined;
 
-  constructor(identities: ReadonlyMap<string, number>, nextIdentity: number, dropTargets: readonly DropTarget[], nextDropTarget: number) {
+  constructor(identities: ReadonlyMap<string, number>, nextIdentity: number, dropTargets: readonly DropTarget[], nextDropTarget: number, classes: PortClasses | undefined) {
     this.identities = identities;
     this.nextIdentity = nextIdentity;
     this.dropTargets = dropTargets;
     this.nextDropTarget = nextDropTarget;
+    this.classes = classes;
   }
 
   value(): Numbering {
@@ -400,6 +398,7 @@ class LazyNumbering {
       nextIdentity: this.nextIdentity,
       dropTargets: new Map(this.dropTargets.map((t) => [t.key, t.index])),
       nextDropTarget: this.nextDropTarget,
+      ...(this.classes === undefined ? {} : { portClasses: this.classes }),
     };
     return this.#value;
   }
@@ -439,24 +438,4 @@ function spliceCells<T extends { readonly remote: number }>(cells: readonly T[],
   }
   while (j < incoming.length) out.push(incoming[j++] as T);
   return out;
-}
-
-/** A plan's Numbering: the planner's numbers plus the plan's port classes, built on first read. */
-class NumberingWithClasses {
-  readonly base: LazyNumbering;
-  readonly classes: PortClasses | undefined;
-  #value: Numbering | undefined;
-
-  constructor(base: LazyNumbering, classes: PortClasses | undefined) {
-    this.base = base;
-    this.classes = classes;
-  }
-
-  value(): Numbering {
-    if (this.#value === undefined) {
-      const n = this.base.value();
-      this.#value = this.classes === undefined ? n : { ...n, portClasses: this.classes };
-    }
-    return this.#value;
-  }
 }
