@@ -7,6 +7,10 @@ export const PARTS = ['rate', 'load', 'latency', 'pod'] as const;
 export type Part = (typeof PARTS)[number];
 
 export const PROTOCOLS = ['tcp', 'udp'] as const;
+
+/** simultaneous: both tables at once on two node pairs (rate-ab-part.ts); sequential: one scenario after another on one pair. */
+export const RATE_METHODS = ['simultaneous', 'sequential'] as const;
+export type RateMethod = (typeof RATE_METHODS)[number];
 export type LoadProtocol = (typeof PROTOCOLS)[number];
 
 export interface BenchOptions {
@@ -21,6 +25,8 @@ export interface BenchOptions {
   readonly duration: number;
   /** Runs of each rate scenario (interleaved). */
   readonly reps: number;
+  /** How rates are compared (RATE_METHODS). */
+  readonly rateMethod: RateMethod;
   /** Connections in flight in the load generator. */
   readonly concurrency: number;
   readonly protocols: readonly LoadProtocol[];
@@ -47,7 +53,8 @@ export const DEFAULTS: BenchOptions = {
   namespaces: 5_000,
   localPods: 100,
   duration: 2,
-  reps: 8,
+  reps: 6,
+  rateMethod: 'simultaneous',
   concurrency: 32,
   protocols: PROTOCOLS,
   changes: 100,
@@ -68,7 +75,9 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
   --namespaces N        namespaces of the big cluster (default 5k)
   --local-pods N        synthetic pods of the big cluster on each lab node (default 100)
   --duration S          counted seconds per load run, after a 0.5 s warm-up (default 2)
-  --reps N              runs per rate scenario, interleaved; judged by the median of per-repetition ratios (default 8)
+  --reps N              repetitions of each rate comparison; judged by the median of per-repetition ratios (default 6)
+  --rate-method M       simultaneous (both tables at once on two node pairs, one CPU each, swapped; default)
+                        or sequential (one table after another on one pair, interleaved)
   --concurrency N       connections in flight (default 32)
   --protocols LIST      tcp,udp (default both)
   --changes N           policy changes in the latency part (default 100)
@@ -77,7 +86,7 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
   --pod-changes N       timed one-pod changes per size, after 6 untimed warm-up ones (default 200)
   --pod-budget S        stop a size after S seconds of changes (default 60)
   --cpu-prof            profile the one-pod change at the largest size, print hot functions
-  --via agent|direct    latency through createAgent (agent) or plan→delta→apply (default: agent if present)
+  --via agent|direct    latency through the agent and the embedded store (default) or plan→delta→apply directly
   --seed N              generator seed (default 4242)
   --json FILE           also write the results as JSON`;
 
@@ -107,7 +116,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       args: [...argv],
       options: {
         parts: { type: 'string' }, pods: { type: 'string' }, policies: { type: 'string' }, namespaces: { type: 'string' },
-        'local-pods': { type: 'string' }, duration: { type: 'string' }, reps: { type: 'string' }, concurrency: { type: 'string' },
+        'local-pods': { type: 'string' }, duration: { type: 'string' }, reps: { type: 'string' }, 'rate-method': { type: 'string' }, concurrency: { type: 'string' },
         protocols: { type: 'string' }, changes: { type: 'string' }, 'latency-budget': { type: 'string' },
         'pod-sizes': { type: 'string' }, 'pod-changes': { type: 'string' }, 'pod-budget': { type: 'string' },
         'cpu-prof': { type: 'boolean' }, via: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' },
@@ -155,6 +164,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   })();
   const via = values['via'];
   if (via !== undefined && via !== 'agent' && via !== 'direct' && via !== 'auto') problems.push(`--via: want agent, direct or auto, got ${JSON.stringify(via)}`);
+  const rateMethod = values['rate-method'];
+  if (rateMethod !== undefined && !(RATE_METHODS as readonly unknown[]).includes(rateMethod)) problems.push(`--rate-method: want ${RATE_METHODS.join(' or ')}, got ${JSON.stringify(rateMethod)}`);
   const json = values['json'];
   const options: BenchOptions = {
     parts: list('parts', PARTS, DEFAULTS.parts),
@@ -164,6 +175,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     localPods: count('local-pods', DEFAULTS.localPods, 0),
     duration: count('duration', DEFAULTS.duration, 1),
     reps: count('reps', DEFAULTS.reps, 1),
+    rateMethod: rateMethod === 'sequential' || rateMethod === 'simultaneous' ? rateMethod : DEFAULTS.rateMethod,
     concurrency: count('concurrency', DEFAULTS.concurrency, 1),
     protocols: list('protocols', PROTOCOLS, DEFAULTS.protocols),
     changes: count('changes', DEFAULTS.changes, 1),

@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { ArgsError, DEFAULTS, parseBenchArgs, parseCount } from './args.ts';
 import { topFunctions } from './cpu-profile.ts';
 import type { CpuProfile } from './cpu-profile.ts';
-import { judgePodChange, judgePolicyLatency, judgeRate, judgeRules, rateRows } from './goals.ts';
+import { abRows, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows } from './goals.ts';
 import type { RateInput } from './goals.ts';
 import { podChange } from './pod-part.ts';
+import { AB_COMPARISONS, abSchedule, swappedRatio } from './rate-ab-part.ts';
+import type { AbRun, AbSample } from './rate-ab-part.ts';
 import { scenarioOrder } from './rate-part.ts';
 import { median, summarizeLatency, summarizeRuns } from './stats.ts';
 import type { Pod } from '../../src/model/cluster.ts';
@@ -26,15 +28,17 @@ test('parseBenchArgs: defaults, parts in canonical order, sizes sorted', () => {
   assert.equal(o.json, 'x.json');
   assert.equal(o.cpuProf, true);
   assert.equal(o.via, 'direct');
+  assert.equal(parseBenchArgs(['--rate-method', 'sequential']).rateMethod, 'sequential');
 });
 
 test('parseBenchArgs reports every problem at once', () => {
   try {
-    parseBenchArgs(['--parts', 'rate,bogus', '--reps', '0', '--via', 'kernel']);
+    parseBenchArgs(['--parts', 'rate,bogus', '--reps', '0', '--via', 'kernel', '--rate-method', 'guess']);
     assert.fail('should throw');
   } catch (e) {
     assert.ok(e instanceof ArgsError);
-    assert.equal(e.problems.length, 3, e.problems.join('; '));
+    assert.equal(e.problems.length, 4, e.problems.join('; '));
+    assert.match(e.problems.join('\n'), /--rate-method: want simultaneous or sequential, got "guess"/);
     assert.match(e.problems.join('\n'), /bogus/);
     assert.match(e.problems.join('\n'), /--reps/);
     assert.match(e.problems.join('\n'), /--via/);
@@ -105,6 +109,51 @@ test('rate goal against the conntrack-only baseline names that baseline and igno
   assert.equal(v[0]?.met, true, v[0]?.detail);
   assert.match(v[0]?.goal ?? '', /conntrack only/);
   assert.equal(judgeRate(rateRows([sample('none', 2000), sample('conntrack', 1000), sample('big', 960)]))[0]?.met, false, 'against no table, 48% fails');
+});
+
+test('simultaneous runs: the swapped ratio cancels a CPU that is faster by any factor', () => {
+  const run = (candidateRate: number, baselineRate: number, candidatePair: number): AbRun => ({ candidateRate, baselineRate, candidatePair, failed: 0 });
+  // The candidate costs 10%; CPU 1 is 1.3x as fast as CPU 0.
+  for (const c of [1, 1.3, 0.6]) {
+    const onFast = run(900 * c, 1000, 1);
+    const onSlow = run(900, 1000 * c, 0);
+    assert.ok(Math.abs(swappedRatio(onFast, onSlow) - 0.9) < 1e-12, `factor ${c}`);
+  }
+  assert.ok(Number.isNaN(swappedRatio(run(1, 0, 0), run(1, 1, 1))), 'no baseline rate: no ratio');
+});
+
+test('simultaneous runs: every comparison once per repetition, rotated, and the candidate alternates between the pairs', () => {
+  for (let rep = 0; rep < 6; rep++) {
+    const s = abSchedule(rep);
+    assert.deepEqual(new Set(s.map((x) => `${x.comparison.candidate}/${x.comparison.baseline}`)), new Set(AB_COMPARISONS.map((c) => `${c.candidate}/${c.baseline}`)), `rep ${rep}`);
+    for (const x of s) assert.deepEqual(x.candidatePairs, rep % 2 === 0 ? [0, 1] : [1, 0]);
+    assert.deepEqual(s[0]?.comparison, AB_COMPARISONS[rep % AB_COMPARISONS.length]);
+  }
+  assert.deepEqual(AB_COMPARISONS[0], { baseline: 'none', candidate: 'none' }, 'the control comes first');
+});
+
+test('simultaneous rate goal: median of the repetitions\' ratios, against the named baseline, with the control beside it', () => {
+  const sample = (baseline: string, candidate: string, rep: number, ratio: number, failed = 0): AbSample => ({
+    baseline: baseline as AbSample['baseline'], candidate: candidate as AbSample['candidate'], placement: 'same-node', protocol: 'tcp', rep, ratio,
+    runs: [{ candidateRate: 1000 * ratio, baselineRate: 1000, candidatePair: 0, failed }, { candidateRate: 1000 * ratio, baselineRate: 1000, candidatePair: 1, failed: 0 }],
+  });
+  const samples = [
+    ...[1.01, 0.99, 1.0].map((r, rep) => sample('none', 'none', rep, r)),
+    ...[0.9, 0.93, 0.99].map((r, rep) => sample('none', 'big', rep, r)),
+    ...[0.96, 0.97, 0.5].map((r, rep) => sample('conntrack', 'big', rep, r)),
+  ];
+  const rows = abRows(samples);
+  assert.equal(rows.length, 3);
+  const vsNone = judgeRateAb(rows);
+  assert.equal(vsNone.length, 1);
+  assert.equal(vsNone[0]?.met, false, vsNone[0]?.detail);
+  assert.match(vsNone[0]?.detail ?? '', /^93\.0% \(median of 3 simultaneous swapped pairs of runs, 90\.0%-99\.0%; control \(no table on both pairs\) 100\.0%\)/);
+  const vsCt = judgeRateAb(rows, 'conntrack');
+  assert.equal(vsCt[0]?.met, true, 'one bad repetition does not carry the median');
+  assert.match(vsCt[0]?.goal ?? '', /conntrack only/);
+  const failing = judgeRateAb(abRows([sample('conntrack', 'big', 0, 0.99, 3)]), 'conntrack');
+  assert.equal(failing[0]?.met, false, 'failed connections fail the goal');
+  assert.match(failing[0]?.detail ?? '', /3 failed connections/);
 });
 
 test('rules, latency and pod-change goals', () => {

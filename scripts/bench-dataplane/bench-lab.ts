@@ -1,7 +1,9 @@
-// The benchmark's lab: two routed nodes and three real pods (server on node-0, a client
-// on node-0, a client on node-1), built with src/lab (namespaces `pl-<id>-…`, nothing in
-// the host's namespace). Also: running the load generator inside a client pod, one-shot
-// reachability checks, and loading/removing a node's table in one nft transaction.
+// The benchmark's lab: pairs of routed nodes, each pair with three real pods (a server
+// on its first node, a client on the same node, a client on the other node), built with
+// src/lab (namespaces `pl-<id>-…`, nothing in the host's namespace). One pair serves every
+// part; the simultaneous rate comparison (rate-ab-part.ts) uses a second, identical pair.
+// Also: running the load generator inside a client pod, one-shot reachability checks,
+// and loading/removing a node's table in one nft transaction.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,14 @@ import type { LabEndpoint, LabNode } from './bench-cluster.ts';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 
+/** Two nodes and their three pods: a self-contained copy of the measured path. */
+export interface BenchPair {
+  /** Its nodes' names: the server's node first. */
+  readonly nodes: readonly [string, string];
+  readonly server: { readonly ip: string; readonly netns: string };
+  readonly clients: { readonly same: string; readonly cross: string };
+}
+
 export interface BenchLab {
   readonly lab: Lab;
   readonly stateDir: string;
@@ -26,24 +36,46 @@ export interface BenchLab {
   readonly endpoints: readonly LabEndpoint[];
   /** Network namespace of each lab node, by node name. */
   readonly nodeNetns: ReadonlyMap<string, string>;
+  /** The first pair's server and clients (what every part but the simultaneous rate comparison uses). */
   readonly server: { readonly ip: string; readonly netns: string };
   readonly clients: { readonly same: string; readonly cross: string };
+  readonly pairs: readonly BenchPair[];
   readonly notes: string[];
 }
 
-export async function createBenchLab(log: (m: string) => void): Promise<BenchLab> {
+/** The pods of pair `i` are named like the first pair's, with `-<i>` after them from the second on. */
+const podName = (base: string, i: number): string => (i === 0 ? base : `${base}-${i}`);
+
+export async function createBenchLab(log: (m: string) => void, pairCount = 1): Promise<BenchLab> {
   const stateDir = mkdtempSync(join(tmpdir(), 'palisade-bench-dataplane-'));
-  const lab = await createLab({ stateDir, nodes: 2, podCidrV6: false });
+  const lab = await createLab({ stateDir, nodes: 2 * pairCount, podCidrV6: false });
   try {
     log(`lab ${lab.id}: namespaces ${lab.prefix}* (state in ${stateDir})`);
-    const [n0, n1] = lab.nodes;
-    if (n0 === undefined || n1 === undefined) throw new Error('the lab has fewer than two nodes');
-    const server = await addPod(lab, {
-      namespace: BENCH_NS, name: 'server', node: n0.name,
-      ports: [{ port: TCP_PORT, protocol: 'TCP', name: 'http' }, { port: UDP_PORT, protocol: 'UDP', name: 'dns' }],
-    });
-    const same = await addPod(lab, { namespace: BENCH_NS, name: 'client-same', node: n0.name });
-    const cross = await addPod(lab, { namespace: BENCH_NS, name: 'client-cross', node: n1.name });
+    const pairs: BenchPair[] = [];
+    const endpoints: LabEndpoint[] = [];
+    const clientNetns: string[] = [];
+    for (let i = 0; i < pairCount; i++) {
+      const n0 = lab.nodes[2 * i];
+      const n1 = lab.nodes[2 * i + 1];
+      if (n0 === undefined || n1 === undefined) throw new Error(`the lab has fewer than ${2 * pairCount} nodes`);
+      const server = await addPod(lab, {
+        namespace: BENCH_NS, name: podName('server', i), node: n0.name,
+        ports: [{ port: TCP_PORT, protocol: 'TCP', name: 'http' }, { port: UDP_PORT, protocol: 'UDP', name: 'dns' }],
+      });
+      const same = await addPod(lab, { namespace: BENCH_NS, name: podName('client-same', i), node: n0.name });
+      const cross = await addPod(lab, { namespace: BENCH_NS, name: podName('client-cross', i), node: n1.name });
+      pairs.push({ nodes: [n0.name, n1.name], server: { ip: server.ipv4, netns: server.netns }, clients: { same: same.netns, cross: cross.netns } });
+      endpoints.push(
+        { name: podName('server', i), node: n0.name, ipv4: server.ipv4, labels: SERVER_LABELS, server: true },
+        { name: podName('client-same', i), node: n0.name, ipv4: same.ipv4, labels: CLIENT_LABELS, server: false },
+        { name: podName('client-cross', i), node: n1.name, ipv4: cross.ipv4, labels: CLIENT_LABELS, server: false },
+      );
+      clientNetns.push(same.netns, cross.netns);
+      // Capped TIME_WAIT in each server's namespace (below).
+      await sysctlIn(server.netns, { 'net.ipv4.tcp_max_tw_buckets': 4096 });
+    }
+    const first = pairs[0];
+    if (first === undefined) throw new Error('a bench lab needs at least one pair of nodes');
     const notes: string[] = [];
     // Short conntrack timeouts in the NODE namespaces only: the runs open hundreds of
     // thousands of connections, and the kernel's default 120 s TIME_WAIT / 30 s UDP
@@ -58,29 +90,24 @@ export async function createBenchLab(log: (m: string) => void): Promise<BenchLab
     }
     // Clients: the whole ephemeral port range, so a 5 s run never runs out of source ports.
     // (sysctlIn takes single-word values only.)
-    for (const c of [same, cross]) await run('ip', ['netns', 'exec', c.netns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65000']);
-    // The server closes first, so its TIME_WAIT sockets pile up run after run (tens of
-    // thousands a run, 60 s each) and make later runs slower than earlier ones whatever
-    // their table: cap them in the server's namespace.
-    await sysctlIn(server.netns, { 'net.ipv4.tcp_max_tw_buckets': 4096 });
-    // The load generator runs on CPU 0 (taskset in runIn), the server on CPU 1: the same
+    for (const c of clientNetns) await run('ip', ['netns', 'exec', c, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65000']);
+    // (The server closes first, so its TIME_WAIT sockets pile up run after run — tens of
+    // thousands a run, 60 s each — and make later runs slower than earlier ones whatever
+    // their table: they are capped in each server's namespace above.)
+    // The load generator runs on CPU 0 (runLoad's default), the server on CPU 1: the same
     // placement in every run, instead of whatever the scheduler picks.
     try {
-      for (const pid of await netnsPids(server.netns)) await run('taskset', ['-a', '-p', '-c', '1', String(pid)]);
+      await pinNetns(first.server.netns, 1);
     } catch (e) {
       notes.push(`could not pin the server to CPU 1: ${(e as Error).message.split('\n')[0] ?? ''}`);
     }
     const nodes: LabNode[] = lab.nodes.map((n) => ({ name: n.name, ipv4: n.ipv4, podCidrV4: n.podCidrV4 }));
-    const endpoints: LabEndpoint[] = [
-      { name: 'server', node: n0.name, ipv4: server.ipv4, labels: SERVER_LABELS, server: true },
-      { name: 'client-same', node: n0.name, ipv4: same.ipv4, labels: CLIENT_LABELS, server: false },
-      { name: 'client-cross', node: n1.name, ipv4: cross.ipv4, labels: CLIENT_LABELS, server: false },
-    ];
     return {
       lab, stateDir, nodes, endpoints,
       nodeNetns: new Map(lab.nodes.map((n) => [n.name, n.netns])),
-      server: { ip: server.ipv4, netns: server.netns },
-      clients: { same: same.netns, cross: cross.netns },
+      server: first.server,
+      clients: first.clients,
+      pairs,
       notes,
     };
   } catch (e) {
@@ -102,9 +129,14 @@ export interface LoadResult {
   readonly firstError?: string;
 }
 
-function runIn(netns: string, args: readonly string[], timeoutMs: number, wrap: readonly string[] = []): Promise<string> {
+/** Pins every thread of every process in `netns` (a server pod's) to `cpu`. */
+export async function pinNetns(netns: string, cpu: number): Promise<void> {
+  for (const pid of await netnsPids(netns)) await run('taskset', ['-a', '-p', '-c', String(cpu), String(pid)]);
+}
+
+function runIn(netns: string, args: readonly string[], timeoutMs: number, wrap: readonly string[] = [], cpu = 0): Promise<string> {
   return new Promise((resolve, reject) => {
-    const argv = [...wrap, 'taskset', '-c', '0', 'ip', 'netns', 'exec', netns, process.execPath, ...args];
+    const argv = [...wrap, 'taskset', '-c', String(cpu), 'ip', 'netns', 'exec', netns, process.execPath, ...args];
     const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -120,10 +152,16 @@ function runIn(netns: string, args: readonly string[], timeoutMs: number, wrap: 
   });
 }
 
+/** Where a load run goes and where its generator runs (default: the first pair's server, CPU 0). */
+export interface LoadTarget {
+  readonly serverIp?: string;
+  readonly cpu?: number;
+}
+
 /** Runs the load generator in `clientNetns` against the server. */
-export async function runLoad(b: BenchLab, clientNetns: string, protocol: LoadProtocol, seconds: number, concurrency: number): Promise<LoadResult> {
+export async function runLoad(b: BenchLab, clientNetns: string, protocol: LoadProtocol, seconds: number, concurrency: number, target: LoadTarget = {}): Promise<LoadResult> {
   const port = protocol === 'tcp' ? TCP_PORT : UDP_PORT;
-  const text = await runIn(clientNetns, [LOADGEN, protocol, b.server.ip, String(port), String(seconds), String(concurrency)], (seconds + 30) * 1000);
+  const text = await runIn(clientNetns, [LOADGEN, protocol, target.serverIp ?? b.server.ip, String(port), String(seconds), String(concurrency)], (seconds + 30) * 1000, [], target.cpu ?? 0);
   return JSON.parse(text) as LoadResult;
 }
 

@@ -86,6 +86,60 @@ export function judgeRate(rows: readonly RateRow[], baseline = 'none', candidate
   return out;
 }
 
+export interface AbInput {
+  readonly baseline: string;
+  readonly candidate: string;
+  readonly placement: string;
+  readonly protocol: LoadProtocol;
+  readonly ratio: number;
+  readonly runs: ReadonlyArray<{ readonly baselineRate: number; readonly candidateRate: number; readonly failed: number }>;
+}
+
+export interface AbRow {
+  readonly baseline: string;
+  readonly candidate: string;
+  readonly placement: string;
+  readonly protocol: LoadProtocol;
+  /** The repetitions' ratios (each the geometric mean of its two swapped runs). */
+  readonly ratios: RunSummary;
+  readonly baselineRate: number;
+  readonly candidateRate: number;
+  readonly failed: number;
+}
+
+/** One row per (comparison, placement, protocol), in first-seen order; rates are medians over every run. */
+export function abRows(samples: readonly AbInput[]): AbRow[] {
+  const groups = new Map<string, AbInput[]>();
+  for (const s of samples) {
+    const k = `${s.baseline}|${s.candidate}|${s.placement}|${s.protocol}`;
+    groups.set(k, [...(groups.get(k) ?? []), s]);
+  }
+  return [...groups.values()].map((g) => {
+    const s = g[0] as AbInput;
+    const runs = g.flatMap((x) => x.runs);
+    return {
+      baseline: s.baseline, candidate: s.candidate, placement: s.placement, protocol: s.protocol,
+      ratios: summarizeRuns(g.map((x) => x.ratio).filter(Number.isFinite)),
+      baselineRate: median(runs.map((r) => r.baselineRate)),
+      candidateRate: median(runs.map((r) => r.candidateRate)),
+      failed: runs.reduce((n, r) => n + r.failed, 0),
+    };
+  });
+}
+
+/** The rate goal on simultaneous runs: the median over repetitions of the swapped ratio. */
+export function judgeRateAb(rows: readonly AbRow[], baseline = 'none', candidate = 'big'): GoalVerdict[] {
+  return rows.filter((r) => r.baseline === baseline && r.candidate === candidate).map((r) => {
+    const control = rows.find((c) => c.baseline === c.candidate && c.placement === r.placement && c.protocol === r.protocol);
+    const controlText = control === undefined ? '' : `; control (${BASELINE_NAMES[control.baseline] ?? control.baseline} on both pairs) ${pct(control.ratios.median)}`;
+    return {
+      goal: `${r.protocol.toUpperCase()} ${r.placement}: new connections/s with the big table >= ${pct(DP_GOALS.rateRatio)} of ${BASELINE_NAMES[baseline] ?? baseline}`,
+      met: r.ratios.median >= DP_GOALS.rateRatio && r.failed === 0,
+      detail: `${pct(r.ratios.median)} (median of ${r.ratios.n} simultaneous swapped pairs of runs, ${pct(r.ratios.min)}-${pct(r.ratios.max)}${controlText})${r.failed > 0 ? `; ${r.failed} failed connections` : ''}`,
+    };
+  });
+}
+
 export function judgeRules(fixedBig: number, fixedEmpty: number, elements: number): GoalVerdict {
   return {
     goal: 'rules on the packet path do not grow with the cluster',

@@ -1,5 +1,5 @@
 // Text tables of the dataplane benchmark (pure): one per part, aligned columns.
-import type { RateRow } from './goals.ts';
+import type { AbRow, RateRow } from './goals.ts';
 import { modelledRatio } from './perf-attribution.ts';
 import type { AttributionSample } from './rate-part.ts';
 import { PHASES } from './change-path.ts';
@@ -50,6 +50,19 @@ export function formatRate(rows: readonly RateRow[]): string {
     ]);
   }
   return table(cells, 3);
+}
+
+/** The simultaneous comparisons: each candidate against its baseline, ratios over repetitions. */
+export function formatRateAb(rows: readonly AbRow[]): string {
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+  const cells: string[][] = [['candidate', 'baseline', 'placement', 'proto', 'ratio (median)', 'min', 'max', 'candidate/s', 'baseline/s', 'failed']];
+  for (const r of rows) {
+    cells.push([
+      SCENARIO_TEXT[r.candidate] ?? r.candidate, SCENARIO_TEXT[r.baseline] ?? r.baseline, r.placement, r.protocol.toUpperCase(),
+      pct(r.ratios.median), pct(r.ratios.min), pct(r.ratios.max), r.candidateRate.toFixed(0), r.baselineRate.toFixed(0), String(r.failed),
+    ]);
+  }
+  return table(cells, 4);
 }
 
 /** One row per label: n, p50, p90, p99, max, and the median of each phase. */

@@ -1,0 +1,123 @@
+// Part 1, simultaneous: the new-connection rate of two tables measured AT THE SAME TIME,
+// each on its own identical pair of nodes, each pair on its own CPU (its load generator,
+// its server and — since veth delivery runs in the sender's softirq — its forwarding and
+// netfilter work). Runs one after the other on this VM swing 18-53% (steal time, frequency,
+// cache state), more than the few percent being measured; two runs at the same time see the
+// same machine. The two CPUs are not identical either, so every comparison runs twice with
+// the tables swapped between the pairs, and the ratio of a repetition is the geometric
+// mean of the two: with pair 1 faster by a factor c, the halves measure c·R and R/c, and
+// √(c·R · R/c) = R. A control comparison (no table against no table) shows what is left
+// of the method's own error.
+import type { BenchOptions, LoadProtocol } from './args.ts';
+import type { BenchLab, BenchPair, LoadResult } from './bench-lab.ts';
+import { loadTable, pinNetns, removeTable, runLoad, settle } from './bench-lab.ts';
+import type { Placement, Scenario, ScenarioTables } from './rate-part.ts';
+import { conntrackOnlyTable, PLACEMENTS } from './rate-part.ts';
+
+export interface Comparison {
+  readonly baseline: Scenario;
+  readonly candidate: Scenario;
+}
+
+/** The control first (its ratio should be 1), then the big table against each baseline. */
+export const AB_COMPARISONS: readonly Comparison[] = [
+  { baseline: 'none', candidate: 'none' },
+  { baseline: 'none', candidate: 'big' },
+  { baseline: 'conntrack', candidate: 'big' },
+  { baseline: 'empty', candidate: 'big' },
+];
+
+/** One simultaneous run: both pairs loaded at once, one with each table. */
+export interface AbRun {
+  readonly baselineRate: number;
+  readonly candidateRate: number;
+  /** Which pair carried the candidate table. */
+  readonly candidatePair: number;
+  readonly failed: number;
+  readonly firstError?: string;
+}
+
+/** One repetition of a comparison: the two swapped runs and their combined ratio. */
+export interface AbSample extends Comparison {
+  readonly placement: Placement;
+  readonly protocol: LoadProtocol;
+  readonly rep: number;
+  readonly runs: readonly [AbRun, AbRun];
+  /** √(q₀·q₁) of the two runs' candidate/baseline ratios: the CPUs' difference cancels. */
+  readonly ratio: number;
+}
+
+/** The geometric mean of the two swapped runs' ratios; NaN when a run has no baseline rate. */
+export function swappedRatio(a: AbRun, b: AbRun): number {
+  if (!(a.baselineRate > 0) || !(b.baselineRate > 0)) return Number.NaN;
+  return Math.sqrt((a.candidateRate / a.baselineRate) * (b.candidateRate / b.baselineRate));
+}
+
+/** Repetition r runs the comparisons rotated by r, and its first half with the candidate on pair r mod 2. */
+export function abSchedule(rep: number, comparisons: readonly Comparison[] = AB_COMPARISONS): Array<{ comparison: Comparison; candidatePairs: [number, number] }> {
+  const k = rep % comparisons.length;
+  const first = rep % 2;
+  return [...comparisons.slice(k), ...comparisons.slice(0, k)].map((comparison) => ({ comparison, candidatePairs: [first, 1 - first] }));
+}
+
+async function loadPair(b: BenchLab, pair: BenchPair, scenario: Scenario, tables: ScenarioTables): Promise<void> {
+  for (const node of pair.nodes) {
+    const netns = b.nodeNetns.get(node);
+    if (netns === undefined) throw new Error(`no namespace for lab node ${node}`);
+    const text = scenario === 'conntrack' ? conntrackOnlyTable() : tables[scenario]?.get(node);
+    if (text === undefined && scenario !== 'none') throw new Error(`no ${scenario} table planned for ${node}`);
+    if (text === undefined) await removeTable(netns);
+    else await loadTable(netns, text);
+  }
+}
+
+const clientOf = (pair: BenchPair, placement: Placement): string => (placement === 'same-node' ? pair.clients.same : pair.clients.cross);
+const rateOf = (r: LoadResult): number => r.completed / r.seconds;
+
+/**
+ * Runs every comparison `o.reps` times over both placements and protocols. Needs two pairs
+ * (createBenchLab(log, 2)) and two CPUs; pins pair i's server to CPU i for the part and
+ * puts the first pair's server back on CPU 1 afterwards (the other parts' placement).
+ */
+export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: ScenarioTables, log: (m: string) => void): Promise<AbSample[]> {
+  const pairs = b.pairs;
+  if (pairs.length < 2) throw new Error('the simultaneous rate comparison needs two pairs of nodes');
+  for (const [i, p] of pairs.slice(0, 2).entries()) await pinNetns(p.server.netns, i);
+  const samples: AbSample[] = [];
+  try {
+    for (let rep = 0; rep < o.reps; rep++) {
+      for (const { comparison, candidatePairs } of abSchedule(rep)) {
+        const halves = new Map<string, AbRun[]>();
+        for (const candidatePair of candidatePairs) {
+          for (const [i, p] of pairs.slice(0, 2).entries()) await loadPair(b, p, i === candidatePair ? comparison.candidate : comparison.baseline, tables);
+          for (const placement of PLACEMENTS) {
+            for (const protocol of o.protocols) {
+              await settle(b);
+              const results = await Promise.all(pairs.slice(0, 2).map((p, cpu) => runLoad(b, clientOf(p, placement), protocol, o.duration, o.concurrency, { serverIp: p.server.ip, cpu })));
+              const cand = results[candidatePair] as LoadResult;
+              const base = results[1 - candidatePair] as LoadResult;
+              const firstError = cand.firstError ?? base.firstError;
+              const run: AbRun = { baselineRate: rateOf(base), candidateRate: rateOf(cand), candidatePair, failed: cand.failed + base.failed, ...(firstError === undefined ? {} : { firstError }) };
+              const key = `${placement}|${protocol}`;
+              halves.set(key, [...(halves.get(key) ?? []), run]);
+            }
+          }
+        }
+        for (const placement of PLACEMENTS) {
+          for (const protocol of o.protocols) {
+            const [a, c] = halves.get(`${placement}|${protocol}`) ?? [];
+            if (a === undefined || c === undefined) continue;
+            const s: AbSample = { ...comparison, placement, protocol, rep, runs: [a, c], ratio: swappedRatio(a, c) };
+            samples.push(s);
+            const failed = a.failed + c.failed;
+            log(`  rate rep ${rep + 1}/${o.reps} ${comparison.candidate} vs ${comparison.baseline} ${placement} ${protocol}: ${(s.ratio * 100).toFixed(1)}% (${a.candidateRate.toFixed(0)}/${a.baselineRate.toFixed(0)} on pair ${a.candidatePair}/${1 - a.candidatePair}, ${c.candidateRate.toFixed(0)}/${c.baselineRate.toFixed(0)} swapped)${failed > 0 ? `; ${failed} failed: ${a.firstError ?? c.firstError ?? '?'}` : ''}`);
+          }
+        }
+      }
+    }
+  } finally {
+    for (const netns of b.nodeNetns.values()) await removeTable(netns);
+    await pinNetns(b.server.netns, 1);
+  }
+  return samples;
+}
