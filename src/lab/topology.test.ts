@@ -8,6 +8,7 @@ import { addPod, createLab, destroyLab, podExec, removePod, type Lab } from './t
 import { probe } from './probe.ts';
 import { ipIn, listNetns, nftIn } from './netns.ts';
 import { isRunning } from './processes.ts';
+import { runRaw } from './exec.ts';
 import { LabError } from './errors.ts';
 import { sctpSupport } from './sctp.ts';
 import { assertNoNetnsLeft, labSkipReason, tempStateDir } from './test-support.ts';
@@ -48,6 +49,15 @@ describe('lab topology with real traffic', { skip }, () => {
     await destroyLab(stateDir);
     await assertNoNetnsLeft(prefix === '' ? 'pl-never-' : prefix);
     for (const pid of pids) assert.equal(isRunning(pid), false, `pod process ${pid} still running`);
+  });
+
+  it('the fabric does not filter: bridged packets skip the fabric namespace\'s IP hooks (when br_netfilter is loaded)', async (t) => {
+    const r = await runRaw('ip', ['netns', 'exec', lab.state.fabric, 'sh', '-c', 'cat /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables']);
+    if (r.exitCode !== 0) {
+      t.skip('br_netfilter is not loaded: no bridge netfilter to switch off');
+      return;
+    }
+    assert.deepEqual(r.stdout.trim().split('\n'), ['0', '0']);
   });
 
   it('names every namespace with the lab prefix and places pods as asked', async () => {
