@@ -27,15 +27,19 @@ import type { BenchLab } from './bench-dataplane/bench-lab.ts';
 import type { ChangeTiming, PathState } from './bench-dataplane/change-path.ts';
 import { topFunctions } from './bench-dataplane/cpu-profile.ts';
 import type { CpuProfile, FunctionCost } from './bench-dataplane/cpu-profile.ts';
-import { judgePodChange, judgePolicyLatency, judgeRate, judgeRules, rateRows } from './bench-dataplane/goals.ts';
+import { abRows, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows } from './bench-dataplane/goals.ts';
+import { formatAgentChanges, modeCounts, runAgentLatencyPart } from './bench-dataplane/agent-latency-part.ts';
+import type { AgentLatencyResult } from './bench-dataplane/agent-latency-part.ts';
 import { runLatencyPart } from './bench-dataplane/latency-part.ts';
 import type { LatencyPartResult } from './bench-dataplane/latency-part.ts';
 import { elementCounts, runLoadPart } from './bench-dataplane/load-part.ts';
 import type { LoadPartResult } from './bench-dataplane/load-part.ts';
 import { POD_WARMUP, runPodSize } from './bench-dataplane/pod-part.ts';
+import { runRateAbPart } from './bench-dataplane/rate-ab-part.ts';
+import type { AbSample } from './bench-dataplane/rate-ab-part.ts';
 import { runAttribution, runRatePart } from './bench-dataplane/rate-part.ts';
 import type { AttributionSample, RateSample } from './bench-dataplane/rate-part.ts';
-import { fmtMs, formatAttribution, formatChanges, formatRate } from './bench-dataplane/report.ts';
+import { fmtMs, formatAttribution, formatChanges, formatRate, formatRateAb } from './bench-dataplane/report.ts';
 import { buildModel, planInWorker } from './bench-dataplane/scenario.ts';
 import type { BuiltModel, PlannedNode } from './bench-dataplane/scenario.ts';
 import type { GoalVerdict } from './bench/report.ts';
@@ -84,9 +88,10 @@ interface Results {
   bigSpec?: ClusterSpec;
   bigPlans?: Array<{ node: string; planMs: number; buildMs: PlannedNode['buildMs']; elements: number }>;
   rate?: RateSample[];
+  rateAb?: AbSample[];
   attribution?: AttributionSample[];
   load?: LoadPartResult;
-  latency?: Omit<LatencyPartResult, 'state'>;
+  latency?: ({ via: 'direct' } & Omit<LatencyPartResult, 'state'>) | ({ via: 'agent'; plannedElements: number } & AgentLatencyResult);
   pod?: PodSizeReport[];
   profile?: { file: string; top: FunctionCost[] };
   notes: string[];
@@ -139,8 +144,12 @@ async function profiled<T>(enabled: boolean, work: () => Promise<T>): Promise<{ 
   }
 }
 
+// Simultaneous rate runs need a CPU per pair of nodes.
+const simultaneous = o.parts.includes('rate') && o.rateMethod === 'simultaneous' && cpus().length >= 2;
+if (o.parts.includes('rate') && o.rateMethod === 'simultaneous' && !simultaneous) results.notes.push('one CPU: the rate part ran sequentially (--rate-method simultaneous needs two)');
+
 try {
-  const b = await createBenchLab(log);
+  const b = await createBenchLab(log, simultaneous ? 2 : 1);
   bench = b;
   results.notes.push(...b.notes);
   const [n0, n1] = b.nodes;
@@ -157,7 +166,7 @@ try {
   let bigModel: BuiltModel | undefined;
   if (needBig) {
     results.bigSpec = bigSpec;
-    const nodesToPlan = o.parts.includes('rate') ? [n0.name, n1.name] : [n0.name];
+    const nodesToPlan = o.parts.includes('rate') ? b.nodes.map((n) => n.name) : [n0.name];
     log(`planning the big table (${o.pods} pods, ${o.policies} policies, ${o.localPods} synthetic pods per lab node) for ${nodesToPlan.join(', ')} in worker threads...`);
     const t0 = performance.now();
     const jobs = nodesToPlan.map((node) => planInWorker({ spec: bigSpec, nodes: b.nodes, endpoints: b.endpoints, node }));
@@ -177,7 +186,8 @@ try {
       empty: texts(emptyPlans),
       big: texts(new Map(bigPlans.map((p) => [p.node, p.ruleset]))),
     };
-    results.rate = await runRatePart(b, o, tables, log);
+    if (simultaneous) results.rateAb = await runRateAbPart(b, o, tables, log);
+    else results.rate = await runRatePart(b, o, tables, log);
     if (await perfAvailable()) {
       log('rate: netfilter CPU per connection under perf record...');
       results.attribution = await runAttribution(b, o, tables, log);
@@ -195,19 +205,26 @@ try {
 
   let latencyEnd: PathState | undefined;
   if (o.parts.includes('latency') && big0 !== undefined && bigModel !== undefined) {
-    if (!o.parts.includes('load')) await loadTable(netns0, renderRuleset(big0));
-    const via = o.via === 'agent' ? 'direct (the agent path is not wired in this benchmark yet)' : 'direct';
-    if (o.via === 'agent') results.notes.push('--via agent: not wired; measured plan→delta→apply directly');
-    log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s), ${via}...`);
-    // A running agent holds its last compile and planner: plan once more here (untimed,
-    // same numbering, so the same table as the one loaded) to have the planner's state.
-    const planner = createPlanner(big0.numbering);
-    const applied = planner.plan(bigModel.compiled, { node: n0.name });
-    session ??= await NftSession.open(netns0);
-    const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied, compiled: bigModel.compiled, planner, session, podBase: podBaseOf(bigModel.snapshot, bigModel.cluster.documents) };
-    const r = await runLatencyPart(b, start, o.changes, o.latencyBudget, log);
-    latencyEnd = r.state;
-    results.latency = { timings: r.timings, stoppedByBudget: r.stoppedByBudget, trafficMismatches: r.trafficMismatches };
+    if (o.via === 'direct') {
+      if (!o.parts.includes('load')) await loadTable(netns0, renderRuleset(big0));
+      log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s), direct (plan → delta → apply, no agent)...`);
+      // A running agent holds its last compile and planner: plan once more here (untimed,
+      // same numbering, so the same table as the one loaded) to have the planner's state.
+      const planner = createPlanner(big0.numbering);
+      const applied = planner.plan(bigModel.compiled, { node: n0.name });
+      session ??= await NftSession.open(netns0);
+      const start: PathState = { node: n0.name, netns: netns0, cluster: bigModel.snapshot.cluster, policies: bigModel.snapshot.policies, applied, compiled: bigModel.compiled, planner, session, podBase: podBaseOf(bigModel.snapshot, bigModel.cluster.documents) };
+      const r = await runLatencyPart(b, start, o.changes, o.latencyBudget, log);
+      latencyEnd = r.state;
+      results.latency = { via: 'direct', timings: r.timings, stoppedByBudget: r.stoppedByBudget, trafficMismatches: r.trafficMismatches };
+    } else {
+      // The agent replaces whatever table is there on its first apply, and is stopped when
+      // this returns (one writer per table): the pod part then starts from its own plan.
+      log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s) through the agent: store write → watch → debounce → reconcile → nft...`);
+      const r = await runAgentLatencyPart(b, { documents: bigModel.cluster.documents, node: n0.name, netns: netns0 }, o.changes, o.latencyBudget, log);
+      results.latency = { via: 'agent', plannedElements: elementCounts(big0).total, ...r };
+      if (r.fallback !== undefined) results.notes.push(`the agent had no persistent nft session (${r.fallback}): it spawned nft per transaction`);
+    }
   }
 
   if (o.parts.includes('pod')) {
@@ -281,6 +298,14 @@ if (results.rate !== undefined) {
   // node running kube-proxy) already pays: this is the part the policies cost.
   goals.push(...judgeRate(rows, 'conntrack'));
 }
+if (results.rateAb !== undefined) {
+  const rows = abRows(results.rateAb);
+  out.push('', `1. new-connection rate, two tables at the same time on two identical node pairs (one CPU each), swapped between the pairs; ${o.duration} s runs x 2 x ${o.reps} repetitions; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow`, formatRateAb(rows));
+  goals.push(...judgeRateAb(rows));
+  // Against connection tracking alone, which every stateful filter (and every node running
+  // kube-proxy) already pays: the part the policies cost.
+  goals.push(...judgeRateAb(rows, 'conntrack'));
+}
 if (results.attribution !== undefined) {
   out.push('', `1b. netfilter CPU per new connection (perf record -a at ${PERF_HZ} Hz, one ${o.duration} s run each; repeatable to ~0.5 µs where the rates above swing 15-30%)`);
   out.push(formatAttribution(results.attribution));
@@ -298,10 +323,20 @@ if (results.load !== undefined) {
 }
 if (results.latency !== undefined) {
   const lt = results.latency;
-  out.push('', '3. policy change -> rules live (node-0, big cluster; convert → compile → plan → delta → nft apply, measured directly)');
-  out.push(formatChanges([{ label: 'policy change', timings: lt.timings }]));
+  if (lt.via === 'agent') {
+    out.push('', '3. policy change -> rules live (node-0, big cluster; through the agent as `palisade up` runs it: store update with its fsynced log → watch event → 10 ms debounce → reconcile → nft transaction)');
+    out.push(formatAgentChanges(lt.timings));
+    out.push('   write: the store\'s update call (admission, fsync, synchronous delivery to the agent); wait: until the reconcile starts (debounce, timers); compute: model, recompile, plan, delta (agent clock, whole ms); nft: the transaction');
+    out.push(`   store: ${lt.load.objects} objects created in ${fmtMs(lt.load.createMs)}, made durable by one snapshot in ${fmtMs(lt.load.persistMs)}, reopened in ${fmtMs(lt.load.openMs)} (not timed as changes)`);
+    out.push(`   agent: first full replace after ${fmtMs(lt.initial.readyMs)}, idle after ${fmtMs(lt.initial.idleMs)} (${lt.initial.reconciles} reconciles); ${lt.initial.elements} set elements (the bench's own plan: ${lt.plannedElements})`);
+    const extra = modeCounts(lt.timings).extraReconciles;
+    if (extra > 0) out.push(`   ${extra} extra reconciles after changes (the agent's status writes came back as events)`);
+  } else {
+    out.push('', '3. policy change -> rules live (node-0, big cluster; convert → compile → plan → delta → nft apply, measured directly, no agent or store)');
+    out.push(formatChanges([{ label: 'policy change', timings: lt.timings }]));
+  }
   if (lt.stoppedByBudget) out.push(`   stopped by the time budget (--latency-budget ${o.latencyBudget} s) after ${lt.timings.length} changes`);
-  goals.push(judgePolicyLatency(lt.timings.map((t) => t.totalMs), lt.trafficMismatches.length, 'direct path'));
+  goals.push(judgePolicyLatency(lt.timings.map((t) => t.totalMs), lt.trafficMismatches.length, lt.via === 'agent' ? 'through the agent: store write to nft commit' : 'direct path: no agent, no store'));
   for (const m of lt.trafficMismatches) out.push(`   MISMATCH ${m}`);
 }
 if (results.pod !== undefined) {

@@ -16,7 +16,8 @@ export interface LatencyPartResult {
   readonly state: PathState;
 }
 
-function allowPolicy(blocked: boolean): object {
+/** The bench server's ingress allow on its real ports, or (blocked) on an unused TCP port. */
+export function allowPolicy(blocked: boolean): object {
   const objs = benchPolicyObjects({ tcp: blocked ? 9999 : 'http', udp: 'dns' });
   const allow = objs.find((o) => (o as { metadata: { name: string } }).metadata.name === 'allow-client-to-server');
   if (allow === undefined) throw new Error('bench policies lack allow-client-to-server');
