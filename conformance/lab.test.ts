@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { upstreamNetpolCases } from './cases/upstream-netpol.ts';
 import { CNP_LAB_SKIPS, cnpCases } from './cases/cnp.ts';
 import { mixedCases } from './cases/mixed.ts';
-import { ciliumCases } from './cases/cilium.ts';
+import { CILIUM_LAB_SKIPS, ciliumCases } from './cases/cilium.ts';
 import { calicoCases } from './cases/calico.ts';
 import { labTarget, sctpSkipReason } from './lab-target.ts';
 import { checkExpectation, replay, stepLabel } from './runner.ts';
@@ -20,6 +20,7 @@ const skip = await labSkipReason();
 const sctpSkip = sctpSkipReason();
 // PALISADE_CONFORMANCE_FILTER: run only the cases whose name contains it (while developing).
 const filter = process.env['PALISADE_CONFORMANCE_FILTER'] ?? '';
+const LAB_SKIPS: ReadonlyMap<string, string> = new Map([...CNP_LAB_SKIPS, ...CILIUM_LAB_SKIPS]);
 const LAB_CASES = [...upstreamNetpolCases, ...cnpCases, ...ciliumCases, ...calicoCases, ...mixedCases].filter((c) => c.name.includes(filter));
 
 describe('conformance: upstream NetworkPolicy e2e with real traffic in the lab', { skip, concurrency: false }, () => {
@@ -36,7 +37,7 @@ describe('conformance: upstream NetworkPolicy e2e with real traffic in the lab',
 
   for (const c of LAB_CASES) {
     // A case the lab cannot reproduce is skipped with its reason (the engine still checks it).
-    test(c.name, { skip: CNP_LAB_SKIPS.get(c.name) ?? false }, async (t) => {
+    test(c.name, { skip: LAB_SKIPS.get(c.name) ?? false }, async (t) => {
       t.diagnostic(c.cite);
       for await (const run of replay(target, c)) {
         prefix = target.cluster?.lab?.prefix ?? prefix;

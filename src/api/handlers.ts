@@ -1,5 +1,6 @@
 // The dispatch table of buildSnapshot: every apiVersion + kind Palisade understands.
-// A new dialect adds its handlers here; nothing else changes.
+// A new dialect adds its handlers here; nothing else changes. Settings of the engines a
+// dialect comes from (the Cilium agent's flags) choose how its handlers read.
 import type { KindHandler } from './dialect.ts';
 import { handlerKey } from './dialect.ts';
 import { namespaceHandler } from './k8s/namespace.ts';
@@ -13,23 +14,34 @@ import { CALICO_POLICY_HANDLERS } from './calico/calico-policy.ts';
 import { tierHandler } from './calico/calico-tier.ts';
 import { adminNetworkPolicyHandler, baselineAdminNetworkPolicyHandler } from './cnp/admin-network-policy.ts';
 import { clusterNetworkPolicyHandler } from './cnp/cluster-network-policy-ir.ts';
-import { CILIUM_HANDLERS } from './cilium/cilium-policy.ts';
+import type { CiliumAgentOptions } from './cilium/cilium-policy.ts';
+import { ciliumHandlers } from './cilium/cilium-policy.ts';
 
-export const KIND_HANDLERS: readonly KindHandler[] = [
-  namespaceHandler,
-  podHandler,
-  nodeHandler,
-  serviceHandler,
-  ...WORKLOAD_HANDLERS,
-  networkPolicyHandler,
-  ...CALICO_POLICY_HANDLERS,
-  tierHandler,
-  ...CALICO_NETWORK_SET_HANDLERS,
-  clusterNetworkPolicyHandler,
-  adminNetworkPolicyHandler,
-  baselineAdminNetworkPolicyHandler,
-  ...CILIUM_HANDLERS,
-];
+/** Engine settings that change what a dialect's objects mean; absent: each engine's defaults. */
+export interface DialectOptions {
+  readonly cilium?: CiliumAgentOptions;
+}
+
+/** Every handler, reading with `options`. */
+export function kindHandlers(options: DialectOptions = {}): readonly KindHandler[] {
+  return [
+    namespaceHandler,
+    podHandler,
+    nodeHandler,
+    serviceHandler,
+    ...WORKLOAD_HANDLERS,
+    networkPolicyHandler,
+    ...CALICO_POLICY_HANDLERS,
+    tierHandler,
+    ...CALICO_NETWORK_SET_HANDLERS,
+    clusterNetworkPolicyHandler,
+    adminNetworkPolicyHandler,
+    baselineAdminNetworkPolicyHandler,
+    ...ciliumHandlers(options.cilium ?? {}),
+  ];
+}
+
+export const KIND_HANDLERS: readonly KindHandler[] = kindHandlers();
 
 export type HandlerTable = ReadonlyMap<string, KindHandler>;
 

@@ -9,9 +9,10 @@
 // recomputing: the pods in the slots a recompile() changed (compile.ts journal) are
 // reclassified, and a policy change reclassifies only the pods it can affect — groups of
 // pods (namespace, labels, service account) a new or gone pod peer matches, groups a
-// changed policy selects, addresses inside a new or gone CIDR — with classes and group
-// memberships cached. Everything else (a new compile lineage, named ports or entities
-// appearing or going) rebuilds the index, keeping the numbering.
+// changed policy selects, addresses inside a new or gone CIDR — and a namespace relabel
+// the groups of that namespace and the addresses of network-set nets it moved, with
+// classes and group memberships cached. Everything else (a new compile lineage, named
+// ports or entities appearing or going) rebuilds the index, keeping the numbering.
 //
 // Numbering: a class that survives keeps its number; numbers of classes that went are
 // reused, lowest first, by new classes taken in sig order, so identity numbers stay
@@ -60,10 +61,14 @@ export interface IdentityChanges {
   readonly rebuilt: boolean;
 }
 
-/** Which slots to follow: every one, or those a recompile() journaled; and whether the policy side may have changed. */
+/**
+ * Which slots to follow: every one, or those a recompile() journaled; whether the policy
+ * side may have changed; and the namespaces relabelled (their groups' memberships and
+ * network-set peers' nets are worked out again).
+ */
 export type IndexUpdate =
   | { readonly all: true }
-  | { readonly all: false; readonly slots: Iterable<number>; readonly policies: PolicyDelta };
+  | { readonly all: false; readonly slots: Iterable<number>; readonly policies: PolicyDelta; readonly namespaces?: readonly string[] };
 
 /** Policy objects that came into and went out of the policy list (staged ones too). */
 export interface PolicyDelta {
@@ -219,6 +224,15 @@ export class IdentityIndex {
         }
       }
     }
+    if (!change.all && !rebuild && (change.namespaces?.length ?? 0) > 0) {
+      const r = this.#relabelled(c, change.namespaces ?? []);
+      if (r.nets) {
+        hostsDirty = true;
+        regionsDirty = true;
+      }
+      force = new Set([...force, ...this.#slotsOf(c, r.groups, r.ranges)]);
+      slots = [...new Set([...slots, ...force])];
+    }
     // Groups and classes of pods long gone accumulate: start afresh once they outnumber the pods.
     if (this.#groups.size + this.#classes.size > 4 * c.pods.length + 10_000) rebuild = true;
     if (rebuild) {
@@ -336,6 +350,34 @@ export class IdentityIndex {
     return { rebuild: false, hosts, regions, groups, ranges };
   }
 
+  /**
+   * Namespaces whose labels changed: the memberships of their groups again (their pods'
+   * selections may have changed too, so every one of their groups is reclassified), and
+   * network-set peers whose nets the engine prepared again (namespaced sets a namespace
+   * selector now matches or no longer does): the addresses in the old and new nets.
+   */
+  #relabelled(c: Compiled, namespaces: readonly string[]): { groups: Set<Group>; ranges: Cidr[]; nets: boolean } {
+    const groups = new Set<Group>();
+    for (const n of new Set(namespaces)) {
+      for (const g of this.#groupsByNs.get(n) ?? []) {
+        g.membership = this.#groupMembership(c, g.namespace, g.labels, g.serviceAccount);
+        groups.add(g);
+      }
+    }
+    const ranges: Cidr[] = [];
+    let nets = false;
+    for (const e of this.peerTable) {
+      if (e === undefined || e.peer.kind !== 'networkSets') continue;
+      const now = c.peers.get(e.peer)?.nets ?? [];
+      if (sameNets(e.nets, now)) continue;
+      ranges.push(...e.nets, ...now);
+      e.nets = now;
+      nets = true;
+    }
+    if (nets) this.#spaces = undefined;
+    return { groups, ranges, nets };
+  }
+
   #addPeer(c: Compiled, key: string, peer: Peer): number {
     const id = this.peerTable.length;
     const prepared = c.peers.get(peer);
@@ -433,7 +475,10 @@ export class IdentityIndex {
       if (id === undefined) this.#addPeer(c, key, rep);
       else {
         const e = this.peerTable[id];
-        if (e !== undefined) e.peer = rep;
+        if (e === undefined) continue;
+        e.peer = rep;
+        // A network-set peer's nets follow the sets and namespace labels, not its key.
+        if (rep.kind === 'networkSets') e.nets = c.peers.get(rep)?.nets ?? [];
       }
     }
     this.#portNameRefs = new Map();
@@ -569,7 +614,12 @@ export class IdentityIndex {
 
   // ---- hosts and regions ----
 
-  /** Node addresses and host-network pod addresses that are no pod's, with the non-pod peers they match. */
+  /**
+   * Node addresses and host-network pod addresses that are no pod's, with the non-pod
+   * peers they match, judged by the engine's peerMatches: a CIDR peer that does not count
+   * nodes (Cilium) leaves them out although their address is in its block, while the
+   * region around them stays in it.
+   */
   #refreshHosts(c: Compiled, touched: Set<Identity>, changes: AddressChanges): void {
     for (const h of this.#hosts) {
       touched.add(h.identity);
@@ -1038,6 +1088,17 @@ function cmpBig(a: bigint, b: bigint): number {
 function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   if (a.size !== b.size) return false;
   for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+function sameNets(a: readonly Cidr[], b: readonly Cidr[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x.family !== y.family || x.network !== y.network || x.prefix !== y.prefix) return false;
+  }
   return true;
 }
 

@@ -14,8 +14,8 @@ import { evaluate } from '../engine/evaluate.ts';
 import { applyChange, changeArb, compiles } from '../engine/random-changes.ts';
 import { clusterArb, policySetArb } from '../engine/random-policies.ts';
 import { recompile } from '../engine/recompile.ts';
-import { cidrPeer, cluster, entityPeer, node, nodesPeer, ns, pod, podsPeer, policy, policySet, port, service, servicePeer } from '../engine/test-builders.ts';
-import type { Cluster } from '../model/cluster.ts';
+import { cidrPeer, cluster, entityPeer, networkSet, node, nodesPeer, ns, nsSel, pod, podsPeer, policy, policySet, port, service, servicePeer, setsPeer } from '../engine/test-builders.ts';
+import type { Cluster, Namespace } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
@@ -157,11 +157,12 @@ function canonical(rs: Ruleset): unknown {
 }
 
 // The agent keeps one planner and hands it every recompile (plan.ts): following changes
-// must never change the result. After each random pod or policy change, the planner's
+// must never change the result. After each random pod, policy or namespace label change
+// (random-changes.ts), the planner's
 // table enforces exactly evaluate() for every packet, and equals a plan from scratch
 // given the planner's previous numbering — the same identity numbers, and the same rows
 // up to drop-chain numbers.
-test('plan: property — a planner following random pod and policy changes equals planning from scratch', () => {
+test('plan: property — a planner following random pod, policy and namespace label changes equals planning from scratch', () => {
   fc.assert(fc.property(clusterArb, policySetArb, policySetArb, fc.array(changeArb, { minLength: 1, maxLength: 5 }), fc.boolean(), (cl0, ps0, donors, changes, two) => {
     const spread = (cl: Cluster): Cluster => (two ? { ...cl, pods: cl.pods.map((p, i) => (p.hostNetwork ? p : { ...p, node: i % 2 === 0 ? 'w1' : 'c1' })) } : cl);
     const target = two ? { node: 'w1' } : { node: '', localPods: 'all' as const };
@@ -329,6 +330,61 @@ test('plan: a label change that moves a pod into an existing class changes one a
   assert.equal(walk(after, 'TCP', 81), 'drop');
 });
 
+// kubernetes.io/docs/concepts/services-networking/network-policies ("namespaceSelector"):
+// labelling a namespace brings all its pods into a namespaceSelector peer; Calico network
+// sets of that namespace come into a rule's namespaceSelector the same way
+// (docs.tigera.io/calico/latest/reference/resources/networkset). The planner follows the
+// relabel from the journal: only the relabelled namespace's pod addresses change identity.
+test('plan: a namespace relabel is followed from the journal: its pods and network sets come into namespaceSelector peers', () => {
+  const pods = [
+    pod('db/server', { app: 'db' }, ['10.0.0.1'], { node: 'n1' }),
+    pod('web/client', { app: 'client' }, ['10.0.0.2'], { node: 'n2' }),
+    pod('web/other', { app: 'other' }, ['10.0.0.3'], { node: 'n2' }),
+    pod('ops/tool', { app: 'client' }, ['10.0.0.4'], { node: 'n2' }),
+  ];
+  const ps = policySet([policy({
+    name: 'db', namespace: 'db', pods: { app: 'db' },
+    ingress: [{ peers: [podsPeer(nsSel({ team: 'frontend' })), setsPeer(nsSel({ team: 'frontend' }), {})], ports: [port('TCP', 5432)] }],
+  })]);
+  const namespaces = (web: Record<string, string>): Namespace[] => [ns('db'), ns('ops', { team: 'ops' }), ns('web', web)];
+  const cl = cluster({ pods, namespaces: namespaces({}), networkSets: [networkSet('web/partners', {}, ['192.0.2.0/24'])] });
+  const planner = createPlanner();
+  const prev = compile(cl, ps);
+  const first = planner.plan(prev, { node: 'n1' });
+  const relabelled: Cluster = { ...cl, namespaces: namespaces({ team: 'frontend' }) };
+  const compiled = recompile(prev, relabelled, ps, { pods: new Map() });
+  const second = planner.plan(compiled, { node: 'n1' });
+  // Followed, not rebuilt: the address list says what changed since the first.
+  assert.equal(second.addressLineage?.from, first.addressLineage?.version);
+  const walk = (rs: Ruleset, src: string): string => walkPacket(rs, { src, dst: '10.0.0.1', protocol: 'TCP', port: 5432, hook: 'forward' }).verdict;
+  assert.deepEqual(['10.0.0.2', '10.0.0.3', '10.0.0.4', '192.0.2.7'].map((ip) => walk(first, ip)), ['drop', 'drop', 'drop', 'drop']);
+  assert.deepEqual(['10.0.0.2', '10.0.0.3', '10.0.0.4', '192.0.2.7'].map((ip) => walk(second, ip)), ['accept', 'accept', 'drop', 'accept']);
+  assert.deepEqual(canonical(second), canonical(plan(compile(relabelled, ps), { node: 'n1' }, first.numbering)));
+  const was = new Map(first.addresses.map((a) => [a.ip, a.identity]));
+  assert.deepEqual(second.addresses.filter((a) => was.get(a.ip) !== a.identity).map((a) => a.ip).sort(), ['10.0.0.2', '10.0.0.3']);
+});
+
+// A relabel that moves a network-set peer's nets, planned together with a change that
+// rebuilds the identity index (an entity peer coming), must leave the index knowing the
+// new nets: when the peer goes later, the pod addresses in them are reclassified.
+test('plan: network-set nets a relabel moved during a rebuild are known when the peer goes', () => {
+  const pods = [pod('db/server', { app: 'db' }, ['10.0.0.1']), pod('web/partner', { app: 'p' }, ['10.0.5.5'])];
+  const viaSets = policy({ name: 'sets', namespace: 'db', pods: { app: 'db' }, ingress: [{ peers: [setsPeer(nsSel({ team: 'frontend' }), {})] }] });
+  const entity = policy({ name: 'entity', namespace: 'db', pods: { app: 'db' }, egress: [{ peers: [entityPeer('world')] }] });
+  const cl = cluster({ pods, namespaces: [ns('db'), ns('web')], networkSets: [networkSet('web/partners', {}, ['10.0.5.0/24'])] });
+  const target = { node: '', localPods: 'all' as const };
+  const planner = createPlanner();
+  let compiled = compile(cl, policySet([viaSets]));
+  planner.plan(compiled, target);
+  const relabelled: Cluster = { ...cl, namespaces: [ns('db'), ns('web', { team: 'frontend' })] };
+  compiled = recompile(compiled, relabelled, policySet([viaSets, entity]));
+  const mid = planner.plan(compiled, target);
+  const ps = policySet([entity]);
+  compiled = recompile(compiled, relabelled, ps);
+  const last = planner.plan(compiled, target);
+  assert.deepEqual(canonical(last), canonical(plan(compile(relabelled, ps), target, mid.numbering)));
+});
+
 test('plan: pods that differ only by service account get their own identity (Calico serviceAccounts peers)', () => {
   const pods = [
     { ...pod('demo/server', { app: 'server' }, ['10.0.0.1']), serviceAccount: 'web' },
@@ -390,6 +446,51 @@ test('plan: pod ↔ own node is always allowed (input and output hooks are not f
   // The host-network pod on the server's node is that node: always allowed both ways.
   const agent = evaluate(compiled, { src: { kind: 'pod', pod: 'kube-system/agent' }, dst: { kind: 'pod', pod: 'demo/server' }, protocol: 'TCP', port: 80 });
   assert.deepEqual([agent.allowed, agent.ingress.reason], [true, 'own-node']);
+});
+
+// Cilium CIDR rules never select cluster nodes (docs.cilium.io security/policy/language
+// "IP/CIDR based": not traffic that uses "an IP belonging to a node in the cluster
+// (including host networking pods)"), unless the agent runs with
+// policy-cidr-match-mode=nodes; a Kubernetes ipBlock does. The node's addresses get host
+// identities whose membership must say so, while outside addresses in the same CIDR
+// (regions) stay selected.
+test('plan: Cilium CIDR rules do not select other nodes or host-network pods; policy-cidr-match-mode=nodes and ipBlock do', () => {
+  const cl = cluster({
+    pods: [
+      pod('demo/cil', { app: 'cil' }, ['10.244.1.10', 'fd00:244::10'], { node: 'n1' }),
+      pod('demo/cil-nodes', { app: 'cil-nodes' }, ['10.244.1.11'], { node: 'n1' }),
+      pod('demo/k8s', { app: 'k8s' }, ['10.244.1.12'], { node: 'n1' }),
+      pod('demo/server', { app: 'server' }, ['10.244.1.13'], { node: 'n1' }),
+      pod('kube-system/agent', {}, ['192.168.0.20', 'fd00:1::20'], { node: 'n2', hostNetwork: true }),
+    ],
+    namespaces: [ns('demo'), ns('kube-system')],
+    nodes: [node('n1', {}, ['192.168.0.10', 'fd00:1::10']), node('n2', {}, ['192.168.0.20', 'fd00:1::20'])],
+  });
+  const egress = (name: string, peers: ReturnType<typeof cidrPeer>[]) => policy({ name, namespace: 'demo', pods: { app: name }, egress: [{ peers }] });
+  const ps = policySet([
+    egress('cil', [cidrPeer('0.0.0.0/0', [], false, false), cidrPeer('::/0', [], false, false)]),
+    egress('cil-nodes', [cidrPeer('192.168.0.0/16', [], false, true)]),
+    egress('k8s', [cidrPeer('0.0.0.0/0')]),
+    policy({ name: 'server', namespace: 'demo', pods: { app: 'server' }, ingress: [{ peers: [cidrPeer('0.0.0.0/0', [], false, false)] }] }),
+  ]);
+  const compiled = compile(cl, ps);
+  const rs = plan(compiled, { node: 'n1' });
+  const cases: ReadonlyArray<{ name: string; src: string; dst: string; want: 'accept' | 'drop' }> = [
+    { name: 'Cilium 0.0.0.0/0 → another node: not selected', src: '10.244.1.10', dst: '192.168.0.20', want: 'drop' },
+    { name: 'Cilium ::/0 → another node\'s IPv6 address: not selected', src: 'fd00:244::10', dst: 'fd00:1::20', want: 'drop' },
+    { name: 'Cilium 0.0.0.0/0 → an address in the node range that no node holds: selected', src: '10.244.1.10', dst: '192.168.0.30', want: 'accept' },
+    { name: 'Cilium 0.0.0.0/0 → an external address: selected', src: '10.244.1.10', dst: '8.8.8.8', want: 'accept' },
+    { name: 'policy-cidr-match-mode=nodes → another node: selected', src: '10.244.1.11', dst: '192.168.0.20', want: 'accept' },
+    { name: 'ipBlock 0.0.0.0/0 → another node: selected', src: '10.244.1.12', dst: '192.168.0.20', want: 'accept' },
+    { name: 'Cilium fromCIDR 0.0.0.0/0 ← another node (its host-network pod): not selected', src: '192.168.0.20', dst: '10.244.1.13', want: 'drop' },
+    { name: 'Cilium fromCIDR 0.0.0.0/0 ← an external address: selected', src: '203.0.113.9', dst: '10.244.1.13', want: 'accept' },
+  ];
+  for (const c of cases) {
+    const got = walkPacket(rs, { src: c.src, dst: c.dst, protocol: 'TCP', port: 443, hook: 'forward' });
+    const v = evaluate(compiled, { src: { kind: 'ip', ip: c.src }, dst: { kind: 'ip', ip: c.dst }, protocol: 'TCP', port: 443 });
+    assert.equal(got.verdict, c.want, c.name);
+    assert.equal(v.allowed, c.want === 'accept', `${c.name}: engine ${v.egress.message}; ${v.ingress.message}`);
+  }
 });
 
 // A row leaves out only what no packet can carry: a pod's own addresses seen from that pod

@@ -4,8 +4,9 @@
 //
 // createPlanner() gives an object that remembers its last plan and follows changes
 // instead of starting over; the caller owns it (nothing lives in module scope):
-// - identities (identities.ts) follow the slots recompile() journaled and the policies
-//   that changed; classes that come and go are the only news for rows;
+// - identities (identities.ts) follow the slots recompile() journaled, the policies
+//   that changed and the namespaces relabelled; classes that come and go are the only
+//   news for rows;
 // - a row (one local identity, one direction) is recomputed only when the local class,
 //   the policy objects selecting it or the remotes left out of it changed; otherwise the
 //   classes that went are subtracted from it and those that came are added, walking the
@@ -242,17 +243,19 @@ class IncrementalPlanner implements Planner {
     const entries = c.lineage.journal.filter((e) => e.version > this.#version && e.version <= version);
     if (entries.length !== version - this.#version) return { all: true };
     const slots = new Set<number>();
+    const namespaces = new Set<string>();
     const added: Policy[] = [];
     const removed: Policy[] = [];
     for (const e of entries) {
       for (const s of e.slots) slots.add(s);
+      for (const n of e.namespaces) namespaces.add(n);
       added.push(...e.added);
       removed.push(...e.removed);
     }
     // A policy that came and went again between two plans is no change.
     const went = new Set(removed);
     const both = new Set(added.filter((p) => went.has(p)));
-    return { all: false, slots, policies: { added: added.filter((p) => !both.has(p)), removed: removed.filter((p) => !both.has(p)) } };
+    return { all: false, slots, namespaces: [...namespaces], policies: { added: added.filter((p) => !both.has(p)), removed: removed.filter((p) => !both.has(p)) } };
   }
 
   #row(c: Compiled, key: number, local: LocalSide, sig: string, direction: Direction, excluded: readonly string[], changes: IdentityChanges, tiersChanged: boolean): DecisionRow {

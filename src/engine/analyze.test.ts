@@ -37,6 +37,8 @@ const cases: Case[] = [
   { name: 'shadowed-rule: an earlier deny-any makes a later allow never decide', policies: [cnp('c', 1, [{ action: 'deny' }, { action: 'allow', peers: [cidrPeer('10.0.0.0/8')] }])], want: [['shadowed-rule', 'spec.ingress[1]']] },
   { name: 'not shadowed: earlier rule is narrower', policies: [policy({ namespace: 'x', name: 'p', ingress: [{ peers: [podsPeer('x', { app: 'web' })] }, { peers: [podsPeer('x')] }] })], want: [] },
   { name: 'not shadowed: earlier CIDR has a hole the later one fills', policies: [cnp('c', 1, [{ peers: [cidrPeer('10.0.0.0/8', ['10.1.0.0/16'])] }, { peers: [cidrPeer('10.0.0.0/8')] }])], want: [] },
+  { name: 'not shadowed: an earlier Cilium CIDR (no nodes) leaves node addresses to a later ipBlock', policies: [cnp('c', 1, [{ peers: [cidrPeer('0.0.0.0/0', [], false, false)] }, { peers: [cidrPeer('0.0.0.0/0', [], false)] }])], want: [] },
+  { name: 'shadowed-rule: an earlier ipBlock covers a later Cilium CIDR (no nodes)', policies: [cnp('c', 1, [{ peers: [cidrPeer('0.0.0.0/0', [], false)] }, { peers: [cidrPeer('10.0.0.0/8', [], false, false)] }])], want: [['shadowed-rule', 'spec.ingress[1]']] },
   { name: 'not shadowed by a log rule', policies: [cnp('c', 1, [{ action: 'log' }, { action: 'deny' }])], want: [] },
   { name: 'equal-order-overlap: same tier and order, different actions, common pods', policies: [cnp('a', 5, [{ action: 'deny' }]), cnp('b', 5, [{ action: 'allow' }])], want: [['equal-order-overlap']] },
   { name: 'no equal-order warning for K8s NetworkPolicies (all allow)', policies: [policy({ namespace: 'x', name: 'a', ingress: [{}] }), policy({ namespace: 'x', name: 'b', ingress: [{}] })], want: [] },

@@ -168,6 +168,7 @@ function peerCovers(e: Peer, l: Peer): boolean {
     const lc = parseCidr(l.cidr);
     if (ec === undefined || lc === undefined || !cidrContainsCidr(ec, lc)) return false;
     if (l.matchesPods && !e.matchesPods) return false;
+    if (l.matchesNodes !== false && e.matchesNodes === false) return false;
     // Each hole in the earlier block must be a hole of the later one too.
     return e.except.every((x) => {
       const xc = parseCidr(x);

@@ -45,7 +45,8 @@ export interface PreparedPeer {
   readonly services?: readonly Service[];
 }
 
-const METADATA_NAME = 'kubernetes.io/metadata.name';
+/** The label the API server sets on every namespace; a namespace only pods name has just this one. */
+export const METADATA_NAME = 'kubernetes.io/metadata.name';
 
 export function peerKey(p: Peer): string {
   switch (p.kind) {
@@ -54,7 +55,7 @@ export function peerKey(p: Peer): string {
         : `;sa(${JSON.stringify([...new Set(p.serviceAccounts.names ?? ['*'])].sort())};${p.serviceAccounts.selector === undefined ? '*' : selectorKey(p.serviceAccounts.selector)})`;
       return `pods(${namespaceScopeKey(p.namespaces)};${selectorKey(p.pods)}${sa})`;
     }
-    case 'cidr': return `cidr(${p.cidr};${[...p.except].sort().join(',')};${p.matchesPods ? 'pods' : 'nopods'})`;
+    case 'cidr': return `cidr(${p.cidr};${[...p.except].sort().join(',')};${p.matchesPods ? 'pods' : 'nopods'}${p.matchesNodes === false ? ';nonodes' : ''})`;
     case 'fqdn': return `fqdn(${p.pattern})`;
     case 'entity': return `entity(${p.entity})`;
     case 'nodes': return `nodes(${selectorKey(p.selector)})`;
@@ -66,29 +67,43 @@ export function peerKey(p: Peer): string {
 /**
  * What a compile() and every recompile() made from it share: caches that depend only on
  * namespaces, nodes, network sets and services (recompile() falls back to compile() when
- * any of them changes) and on immutable policy objects. Also a token: two Compiled of one
- * lineage number their pods' slots the same way.
+ * any of them changes, except namespace labels: it then updates the namespaces and the
+ * selector caches in place, namespace-change.ts) and on immutable policy objects. Also a
+ * token: two Compiled of one lineage number their pods' slots the same way.
  */
 export interface Lineage {
-  readonly namespacesByName: ReadonlyMap<string, Namespace>;
+  readonly namespacesByName: Map<string, Namespace>;
   readonly nodesByName: ReadonlyMap<string, Node>;
   /** Node addresses and host-network pod addresses → node (undefined: a host-network pod without a known node). */
   readonly hostIps: ReadonlyMap<string, Node | undefined>;
-  readonly nsSelectorCache: Map<string, Set<string>>;
-  /** Same cache by scope object, so the hot path skips building canonical keys. */
+  /** Namespace names each selector scope matches, by canonical scope key (the scope kept to match relabelled namespaces again). */
+  readonly nsSelectorCache: Map<string, ScopeMatch>;
+  /** The same name sets by scope object, so the hot path skips building canonical keys. */
   readonly nsScopeByObject: WeakMap<NamespaceScope, Set<string>>;
   /** Canonical subject key of each policy object seen. */
   readonly subjectKeys: WeakMap<Policy, string>;
   /** Bumped by every recompile() of the lineage; the newest Compiled carries the current one. */
   version: number;
-  /** The slots each recent recompile() changed (a pod put in, moved in or taken out), oldest first; bounded. */
+  /** The slots each recent recompile() changed (a pod put in, moved in or taken out, or its namespace relabelled), oldest first; bounded. */
   readonly journal: JournalEntry[];
 }
 
-/** One recompile(): the version it made, the slots whose pod it changed, and the policy objects that came and went. */
+/** A selector scope and the names of the namespaces it matches (shared with nsScopeByObject: patched in place). */
+export interface ScopeMatch {
+  readonly scope: NamespaceScope;
+  readonly names: Set<string>;
+}
+
+/**
+ * One recompile(): the version it made, the slots whose pod it changed or whose
+ * namespace it relabelled, the relabelled namespaces, and the policy objects that came
+ * and went.
+ */
 export interface JournalEntry {
   readonly version: number;
   readonly slots: readonly number[];
+  /** Namespaces whose labels changed (their pods' slots are in `slots`). */
+  readonly namespaces: readonly string[];
   readonly added: readonly Policy[];
   readonly removed: readonly Policy[];
 }
@@ -585,17 +600,18 @@ export class ScopeView {
   namespacesMatching(scope: NamespaceScope): Set<string> {
     const key = namespaceScopeKey(scope);
     const cache = this.#lineage.nsSelectorCache;
-    let set = cache.get(key);
-    if (set === undefined) {
-      set = new Set();
+    let entry = cache.get(key);
+    if (entry === undefined) {
+      const set = new Set<string>();
       const names = new Set([...this.#lineage.namespacesByName.keys(), ...this.#slotsByNs.keys()]);
       for (const n of names) {
         const labels = this.#lineage.namespacesByName.get(n)?.labels ?? { [METADATA_NAME]: n };
         if (scope.kind === 'selector' ? matchSelector(scope.selector, labels) : scope.names.includes(n)) set.add(n);
       }
-      cache.set(key, set);
+      entry = { scope, names: set };
+      cache.set(key, entry);
     }
-    return set;
+    return entry.names;
   }
 }
 

@@ -48,6 +48,11 @@ test('describePolicy: several rules, actions, CIDR except, entity, named and ran
   ]);
 });
 
+test('describePolicy: which cluster addresses a CIDR peer leaves out (Cilium: pods, and nodes unless policy-cidr-match-mode=nodes)', () => {
+  const p = policy({ namespace: 'x', name: 'c', egress: [{ peers: [cidrPeer('0.0.0.0/0', [], false, false), cidrPeer('10.0.0.0/8', [], false, true), cidrPeer('192.168.0.0/16', [], true, false)] }] });
+  assert.equal(describePolicy(p).at(3), 'Egress: isolated; allows to 0.0.0.0/0 (addresses outside the cluster only) or 10.0.0.0/8 (not pod addresses) or 192.168.0.0/16 (not node addresses) on any port.');
+});
+
 test('describePolicy: default deny has no rules', () => {
   assert.deepEqual(describePolicy(policy({ namespace: 'x', name: 'd', ingress: [] })).at(2), 'Ingress: isolated; no rules, so nothing is allowed by this policy.');
 });

@@ -49,7 +49,9 @@ export function describePeer(p: Peer): string {
     case 'pods': return `${podsText(p.pods)} ${scopeText(p.namespaces)}`;
     case 'cidr': {
       const except = p.except.length > 0 ? ` except ${p.except.join(', ')}` : '';
-      return `${p.cidr}${except}${p.matchesPods ? '' : ' (addresses outside the cluster only)'}`;
+      const nodes = p.matchesNodes !== false;
+      const scope = p.matchesPods ? (nodes ? '' : ' (not node addresses)') : (nodes ? ' (not pod addresses)' : ' (addresses outside the cluster only)');
+      return `${p.cidr}${except}${scope}`;
     }
     case 'fqdn': return `DNS name ${p.pattern}`;
     case 'entity': return `entity ${p.entity}`;

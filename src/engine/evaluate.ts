@@ -2,7 +2,7 @@
 // ingress side at the destination pod each walk the tiers in order; the flow is allowed
 // only if both sides allow it. Every decision carries a trace and a one-sentence message.
 import type { Pod } from '../model/cluster.ts';
-import { parseIp } from '../model/ip.ts';
+import { formatIp, parseIp } from '../model/ip.ts';
 import type { IpAddress, IpFamily } from '../model/ip.ts';
 import { policyDisplayName } from '../model/policy.ts';
 import type { Direction, Policy } from '../model/policy.ts';
@@ -14,7 +14,8 @@ import { Compiled } from './compile.ts';
 import { EngineError } from './engine-error.ts';
 import { internals } from './compile.ts';
 import type { Flow, FlowEndpoint } from './flow.ts';
-import { matchRule } from './match-rule.ts';
+import { cidrPeerContains } from './match-peer.ts';
+import { matchRule, rulePortHit } from './match-rule.ts';
 import type { RuleHit } from './match-rule.ts';
 import { firstFamily, remoteOfAddress, remoteOfPod } from './remote.ts';
 import type { Remote } from './remote.ts';
@@ -186,6 +187,7 @@ function judgeSide(ctx: Context, direction: Direction, self: Side, remote: Remot
     walk: for (const p of selected) {
       for (const rule of p[direction]?.rules ?? []) {
         noteFqdn(ctx, p, rule);
+        noteCidrNode(ctx, p, rule, remote);
         const hit = matchRule(c, rule, remote, ctx.protocol, ctx.port, ctx.dstPod);
         if (hit === null) continue;
         const m = ruleMatch(tier.name, p, rule, hit);
@@ -238,6 +240,25 @@ function noteFqdn(ctx: Context, p: Policy, rule: Rule): void {
     if (peer.kind === 'fqdn') {
       ctx.notes.add(`${policyDisplayName(p.ref)} ${peer.path} names ${peer.pattern}: FQDN rules need DNS and were not matched against this IP flow`);
     }
+  }
+}
+
+/**
+ * Why a CIDR that contains a node's address did not match it: the peer does not count
+ * nodes (Cilium: node traffic carries the reserved identities host/remote-node, which
+ * CIDR selectors do not select). Only for a rule whose ports admit the flow.
+ */
+function noteCidrNode(ctx: Context, p: Policy, rule: Rule, remote: Remote): void {
+  const ip = remote.ip;
+  if (!remote.isHost || ip === undefined) return;
+  for (const peer of rule.peers ?? []) {
+    if (peer.kind !== 'cidr' || peer.matchesNodes !== false || !cidrPeerContains(ctx.c, peer, ip)) continue;
+    if (rulePortHit(rule, ctx.protocol, ctx.port, ctx.dstPod) === -2) return;
+    const address = formatIp(ip);
+    const node = remote.node === undefined ? 'a cluster node' : `node ${remote.node.name}`;
+    const who = remote.text === address ? `the address of ${node}` : `used by host-network pod ${remote.text} (${node})`;
+    ctx.notes.add(`${policyDisplayName(p.ref)} ${peer.path}: ${peer.cidr} contains ${address}, ${who}, but this CIDR rule does not select cluster nodes `
+      + '(Cilium gives node traffic the identity host or remote-node; select it with toEntities or toNodes, or run the agent with policy-cidr-match-mode=nodes)');
   }
 }
 

@@ -1,11 +1,13 @@
 // Whether a rule's peer matches the remote side of a flow (DESIGN.md "Semantics"):
 // pod peers never match host-network pods; CIDR peers match pod addresses only when
-// `matchesPods`; entities follow Cilium's reserved identities; FQDN peers need DNS and
-// never match a bare IP flow; service peers match the pods backing the Services.
+// `matchesPods` and node addresses (host-network pods included) unless `matchesNodes` is
+// false; entities follow Cilium's reserved identities; FQDN peers need DNS and never
+// match a bare IP flow; service peers match the pods backing the Services.
 import type { Service } from '../model/cluster.ts';
 import { cidrContainsIp } from '../model/ip.ts';
+import type { IpAddress } from '../model/ip.ts';
 import type { Labels } from '../model/labels.ts';
-import type { Peer, PodsPeer } from '../model/peer.ts';
+import type { CidrPeer, Peer, PodsPeer } from '../model/peer.ts';
 import type { Compiled } from './compile.ts';
 import { matchSelector } from './match-selector.ts';
 import type { Remote } from './remote.ts';
@@ -18,11 +20,8 @@ export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
         && (peer.serviceAccounts === undefined || serviceAccountMatches(peer.serviceAccounts, remote.pod.serviceAccount ?? 'default'));
     case 'cidr': {
       const ip = remote.ip;
-      if (ip === undefined || (!peer.matchesPods && remote.pod !== undefined)) return false;
-      const prepared = c.peers.get(peer);
-      if (prepared?.cidr === undefined || !cidrContainsIp(prepared.cidr, ip)) return false;
-      for (const e of prepared.except ?? []) if (cidrContainsIp(e, ip)) return false;
-      return true;
+      if (ip === undefined || (!peer.matchesPods && remote.pod !== undefined) || (peer.matchesNodes === false && remote.isHost)) return false;
+      return cidrPeerContains(c, peer, ip);
     }
     case 'fqdn':
       return false;
@@ -48,6 +47,14 @@ export function peerMatches(c: Compiled, peer: Peer, remote: Remote): boolean {
       return pod !== undefined && serviceBackend(c.peers.get(peer)?.services ?? [], pod.namespace, pod.labels);
     }
   }
+}
+
+/** Whether `ip` is in the peer's block and in none of its excepts, whoever holds it. */
+export function cidrPeerContains(c: Compiled, peer: CidrPeer, ip: IpAddress): boolean {
+  const prepared = c.peers.get(peer);
+  if (prepared?.cidr === undefined || !cidrContainsIp(prepared.cidr, ip)) return false;
+  for (const e of prepared.except ?? []) if (cidrContainsIp(e, ip)) return false;
+  return true;
 }
 
 /**

@@ -1,11 +1,12 @@
 // fast-check arbitraries of changes to a random cluster (random-policies.ts): pod
 // relabels, readdresses, additions (also host-network and in namespaces only pods name),
-// removals, and policy additions, removals, replacements (same id, other rules or
-// subject), reorders and staging. Untouched pods and policies stay the same objects, as
-// the agent's pod patch and a store watch give them. Test-only module, shared by the
-// recompile and incremental-plan properties.
+// removals, policy additions, removals, replacements (same id, other rules or subject),
+// reorders and staging, and namespace relabels (a label added, changed or removed, or
+// the same labels in a new object). Untouched pods, policies and namespaces stay the same
+// objects, as the agent's patches and a store watch give them. Test-only module, shared
+// by the recompile and incremental-plan properties.
 import fc from 'fast-check';
-import type { Cluster, Pod } from '../model/cluster.ts';
+import type { Cluster, Namespace, Pod } from '../model/cluster.ts';
 import { policyId } from '../model/policy.ts';
 import type { Policy } from '../model/policy.ts';
 import type { PolicySet } from '../model/tier.ts';
@@ -19,6 +20,7 @@ export const changeArb = fc.record({
   op: fc.constantFrom(
     'relabel', 'relabel', 'readdress', 'add', 'add', 'remove', 'add-host', 'add-pod-only-ns',
     'policy-add', 'policy-remove', 'policy-replace', 'policy-replace', 'policy-reorder', 'policy-stage',
+    'ns-relabel', 'ns-relabel',
   ),
   at: fc.nat(),
   donor: fc.nat(),
@@ -29,7 +31,7 @@ export const changeArb = fc.record({
 export type Change = typeof changeArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** Only pod changes (the agent's pod-patch path). */
-export const podChangeArb = changeArb.filter((c) => !c.op.startsWith('policy-'));
+export const podChangeArb = changeArb.filter((c) => !c.op.startsWith('policy-') && !c.op.startsWith('ns-'));
 
 export interface Changed {
   readonly cluster: Cluster;
@@ -44,6 +46,7 @@ export interface Changed {
  */
 export function applyChange(cl: Cluster, ps: PolicySet, ch: Change, donors: PolicySet, serial: { n: number }): Changed {
   if (ch.op.startsWith('policy-')) return { cluster: cl, policies: changePolicies(ps, ch, donors, serial), key: undefined };
+  if (ch.op === 'ns-relabel') return { cluster: relabelNamespace(cl, ch), policies: ps, key: undefined };
   const pods = [...cl.pods];
   const at = pods.length === 0 ? 0 : ch.at % pods.length;
   const target = pods[at];
@@ -75,6 +78,28 @@ export function applyChange(cl: Cluster, ps: PolicySet, ch: Change, donors: Poli
     }
   }
   return { cluster: { ...cl, pods }, policies: ps, key };
+}
+
+/**
+ * One namespace with `team` set to a or b or removed, or `env` set or removed (the
+ * namespace selectors of random-policies.ts read both), as a new object in its place.
+ */
+function relabelNamespace(cl: Cluster, ch: Change): Cluster {
+  if (cl.namespaces.length === 0) return cl;
+  const namespaces = [...cl.namespaces];
+  const at = ch.at % namespaces.length;
+  const target = namespaces[at] as Namespace;
+  const labels: Record<string, string> = { ...target.labels };
+  switch (ch.ip % 4) {
+    case 0: labels['team'] = 'a'; break;
+    case 1: labels['team'] = 'b'; break;
+    case 2: delete labels['team']; break;
+    default:
+      if (ch.labels.env === undefined) delete labels['env'];
+      else labels['env'] = ch.labels.env;
+  }
+  namespaces[at] = { ...target, labels };
+  return { ...cl, namespaces };
 }
 
 function changePolicies(ps: PolicySet, ch: Change, donors: PolicySet, serial: { n: number }): PolicySet {

@@ -27,7 +27,9 @@ const selector: fc.Arbitrary<Selector> = fc.constantFrom<Selector>(
 
 const nsScope = fc.oneof(
   fc.subarray(NAMESPACES, { minLength: 1 }).map((names) => ({ kind: 'names' as const, names })),
-  fc.constantFrom<Selector>({ op: 'all' }, { op: 'in', key: 'team', values: ['a'] }, { op: 'notIn', key: 'team', values: ['a'] }).map((s) => ({ kind: 'selector' as const, selector: s })),
+  fc.constantFrom<Selector>(
+    { op: 'all' }, { op: 'in', key: 'team', values: ['a'] }, { op: 'notIn', key: 'team', values: ['a'] }, { op: 'notExists', key: 'team' }, { op: 'exists', key: 'env' },
+  ).map((s) => ({ kind: 'selector' as const, selector: s })),
 );
 
 const peer: fc.Arbitrary<Peer> = fc.oneof(
@@ -35,11 +37,12 @@ const peer: fc.Arbitrary<Peer> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(
     fc.constantFrom('10.0.0.0/29', '10.0.0.4/30', '0.0.0.0/0', 'fd00::/124', '::/0', '192.168.0.0/24', '10.0.0.0/8'),
     fc.subarray(['10.0.0.2/32', '10.0.0.4/31', 'fd00::2/127', '192.168.0.11/32']),
-    fc.boolean(),
-  ).map(([c, e, m]) => cidrPeer(c, e.filter((x) => x.includes(':') === c.includes(':')), m)) },
+    // [matchesPods, matchesNodes]: ipBlock, Cilium (default and policy-cidr-match-mode=nodes), and the IR's last combination.
+    fc.constantFrom<[boolean, boolean | undefined]>([true, undefined], [false, false], [false, true], [true, false]),
+  ).map(([c, e, [pods, nodes]]) => cidrPeer(c, e.filter((x) => x.includes(':') === c.includes(':')), pods, nodes)) },
   { weight: 1, arbitrary: fc.constantFrom('all', 'world', 'cluster', 'host', 'remote-node', 'health').map((e) => entityPeer(e as 'all')) },
   { weight: 1, arbitrary: fc.constantFrom<Selector>({ op: 'all' }, { op: 'in', key: 'role', values: ['w'] }).map((s) => nodesPeer(s)) },
-  { weight: 1, arbitrary: fc.constantFrom(null, { kind: 'names' as const, names: ['n0'] }).map((n) => setsPeer(n, { op: 'all' })) },
+  { weight: 1, arbitrary: fc.constantFrom(null, { kind: 'names' as const, names: ['n0'] }, { kind: 'selector' as const, selector: { op: 'in' as const, key: 'team', values: ['a'] } }).map((n) => setsPeer(n, { op: 'all' })) },
   { weight: 1, arbitrary: fc.constant(fqdnPeer('*.example.com')) },
   // Against the fixed Services of clusterArb: by name, by Service labels, selector-less.
   { weight: 1, arbitrary: fc.constantFrom<[string | null, { name: string } | { selector: Selector }]>(

@@ -44,7 +44,10 @@ function assertSame(got: CompiledCluster, want: CompiledCluster, q: { port: numb
   const g = internals(got);
   const w = internals(want);
   assert.equal(g.peers.size, w.peers.size, 'prepared peers');
-  for (const [peer, prepared] of w.peers) assert.equal(g.peers.get(peer)?.key, prepared.key, `prepared ${prepared.key}`);
+  for (const [peer, prepared] of w.peers) {
+    assert.equal(g.peers.get(peer)?.key, prepared.key, `prepared ${prepared.key}`);
+    assert.deepEqual(g.peers.get(peer)?.nets, prepared.nets, `nets of ${prepared.key}`);
+  }
   for (const src of keys) {
     for (const ip of ['10.0.0.5', '10.0.0.7', '8.8.8.8', '192.168.0.11', 'fd00::2']) {
       const out = { src: { kind: 'pod' as const, pod: src }, dst: { kind: 'ip' as const, ip }, protocol: 'TCP' as const, port: 80 };
@@ -66,7 +69,9 @@ function hintOf(cl: Cluster, keys: Iterable<string>): PodChangeHint {
   return { pods: new Map([...keys].map((k) => [k, byKey.get(k)])) };
 }
 
-test('recompile: property — agrees with compile() after random chains of pod and policy changes, told the changed pods or not; a compile taken over is retired', () => {
+test('recompile: property — agrees with compile() after random chains of pod, policy and namespace label changes, told the changed pods or not; a compile taken over is retired', () => {
+  let relabels = 0;
+  let followed = 0;
   fc.assert(fc.property(clusterArb, policySetArb, policySetArb, fc.array(changeArb, { minLength: 1, maxLength: 5 }), queryArb, (start, ps0, donors, changes, q) => {
     fc.pre(compiles(start, ps0));
     let prev = compile(start, ps0);
@@ -91,16 +96,21 @@ test('recompile: property — agrees with compile() after random chains of pod a
         assert.throws(() => recompile(prev, cl, ps, hint));
         return;
       }
+      const relabelled = cl.namespaces.some((n, i) => n.labels !== prev.cluster.namespaces[i]?.labels);
       const got = recompile(prev, cl, ps, hint);
       assertSame(got, compile(cl, ps), q);
       const before = prev as Compiled;
       if (internals(got).lineage === before.lineage) {
         assert.ok(before.retired);
         assert.throws(() => evaluate(prev, flow('a/b', 'c/d', 80)), /superseded by recompile/);
+        if (relabelled) followed++;
       }
+      if (relabelled) relabels++;
       prev = got;
     }
   }), { numRuns: 300 });
+  // Namespace relabels stay incremental unless something else in the batch is compile()'s.
+  assert.ok(followed > relabels / 3, `${followed} of ${relabels} recompiles with relabelled namespaces kept the lineage`);
 });
 
 // The agent's pod patch splices the previous snapshot's pod array in place: recompile()

@@ -1,6 +1,6 @@
-// recompile(): the compiled form of a cluster whose pods and/or policies changed since
-// `previous` was compiled, with the same namespaces, nodes, network sets and services
-// (same objects: prepared peers and namespace-selector caches depend on them).
+// recompile(): the compiled form of a cluster whose pods, policies and/or namespace labels
+// changed since `previous` was compiled, with the same nodes, network sets and services
+// (same objects: prepared peers depend on them) and namespaces of the same names.
 //
 // It takes over `previous`'s indexes and updates them in place, then retires `previous`
 // (compile.ts): at 100,000 pods even copying the per-slot arrays once per change costs
@@ -19,21 +19,30 @@
 // old or its new subject, get their selections recomputed, and the others' lists are
 // renumbered into a fresh store when the evaluation order changed.
 //
-// Whenever the shortcut could differ from compile() — other namespaces, nodes, network
-// sets, services or tiers, a host-network pod among the changed ones (it changes node
-// addresses), a namespace that only pods name appearing or going, a duplicate key, an
-// address two pods hold, an invalid address or CIDR, pods reordered, a hint that does not
-// add up, or many pods changed at once — it is compile() itself (which also reports the
-// problems), and `previous` stays as it was. A retired `previous` also gets compile().
+// Namespaces: the same names in the same places with other labels on some (a namespace
+// relabel, namespace-change.ts) is followed: the lineage's namespaces and selector caches
+// are updated in place, network-set peers whose namespace selector now matches other sets
+// are prepared again, and the pods of relabelled namespaces are selected again like new
+// pods, in their slots; their slots and the namespaces go in the journal.
+//
+// Whenever the shortcut could differ from compile() — namespaces added, removed or moved,
+// other nodes, network sets, services or tiers, a host-network pod among the changed ones
+// (it changes node addresses), a namespace that only pods name appearing or going, a
+// duplicate key, an address two pods hold, an invalid address or CIDR, pods reordered, a
+// hint that does not add up, or many pods changed at once — it is compile() itself (which
+// also reports the problems), and `previous` stays as it was. A retired `previous` also
+// gets compile().
 import type { Cluster, Pod } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
 import type { IpAddress } from '../model/ip.ts';
-import type { Peer } from '../model/peer.ts';
+import type { NamespaceScope, Peer } from '../model/peer.ts';
 import type { Policy } from '../model/policy.ts';
 import type { PolicySet } from '../model/tier.ts';
 import type { CompiledCluster, CompiledState, PreparedPeer } from './compile.ts';
 import { allRules, Compiled, compile, JOURNAL_LENGTH, ListStore, peerKey, preparePeer, selectionFor, sortEnforced, SubjectIndex, subjectSelects } from './compile.ts';
 import { EngineError } from './engine-error.ts';
+import { applyNamespaceChange, namespaceChange, preparedAfter, scopeAfter } from './namespace-change.ts';
+import type { NamespaceChange } from './namespace-change.ts';
 import { sameList } from '../model/same-list.ts';
 
 /**
@@ -57,16 +66,22 @@ export function recompile(previous: CompiledCluster, cluster: Cluster, policies:
   if (!(previous instanceof Compiled)) throw new EngineError('this CompiledCluster was not made by compile()');
   const prev = previous;
   const c = prev.cluster;
-  if (prev.retired || !sameList(c.namespaces, cluster.namespaces) || !sameList(c.nodes, cluster.nodes)
-    || !sameList(c.networkSets, cluster.networkSets) || !sameList(c.services, cluster.services)) return compile(cluster, policies);
+  if (prev.retired || !sameList(c.nodes, cluster.nodes) || !sameList(c.networkSets, cluster.networkSets) || !sameList(c.services, cluster.services)) return compile(cluster, policies);
+  const ns = namespaceChange(prev.lineage, c.namespaces, cluster.namespaces);
+  if (ns === null) return compile(cluster, policies);
+  // Scopes as the new labels have them: the lineage's caches change only once nothing can fall back.
+  const inScope = ns.relabelled.size === 0 ? (scope: NamespaceScope, n: string) => prev.inScope(scope, n) : scopeAfter(prev.lineage, ns);
   const samePolicies = prev.policies === policies || (sameList(prev.policies.tiers, policies.tiers) && sameList(prev.policies.policies, policies.policies));
-  const side = samePolicies ? undefined : policyChange(prev, cluster, policies);
+  const side = samePolicies ? undefined : policyChange(prev, cluster, policies, inScope);
   if (side === null) return compile(cluster, policies);
+  const problems: string[] = [];
+  const reprepared = ns.relabelled.size === 0 ? new Map<Peer, PreparedPeer>() : preparedAfter(prev.peers, cluster, ns, inScope, problems);
+  if (problems.length > 0) return compile(cluster, policies);
   const change = podChange(prev, cluster, hint);
   if (change === null) return compile(cluster, policies);
   // From here on, `previous`'s indexes are updated in place.
   prev.retire();
-  return apply(prev.state, change, side, cluster, policies);
+  return apply(prev.state, change, side, { ...ns, reprepared }, cluster, policies);
 }
 
 // ---- policies ----
@@ -87,7 +102,7 @@ interface PolicyChange {
 }
 
 /** What changes on the policy side, computed without touching `prev`; null when only compile() is exact. */
-function policyChange(prev: Compiled, cluster: Cluster, policies: PolicySet): PolicyChange | null {
+function policyChange(prev: Compiled, cluster: Cluster, policies: PolicySet, inScope: (scope: NamespaceScope, ns: string) => boolean): PolicyChange | null {
   if (!sameList(prev.policies.tiers, policies.tiers)) return null;
   const S = prev.state;
   const diff = diffList(prev.policies.policies, policies.policies, (p) => (S.policyById.get(p.id) === p));
@@ -106,7 +121,7 @@ function policyChange(prev: Compiled, cluster: Cluster, policies: PolicySet): Po
     for (const rule of allRules(p)) {
       for (const peer of [...(rule.peers ?? []), ...(rule.notPeers ?? [])]) {
         if (S.peers.has(peer) || prepared.has(peer)) continue;
-        prepared.set(peer, preparePeer(cluster, (scope, ns) => prev.inScope(scope, ns), peer, peerKey(peer), `${p.id} ${peer.path}`, problems));
+        prepared.set(peer, preparePeer(cluster, inScope, peer, peerKey(peer), `${p.id} ${peer.path}`, problems));
       }
     }
   }
@@ -300,8 +315,13 @@ function alignedRun(a: readonly Pod[], j: number, b: readonly Pod[], i: number):
 
 // ---- applying ----
 
+/** A namespace change with the network-set peers it moves, prepared again. */
+interface Relabel extends NamespaceChange {
+  readonly reprepared: ReadonlyMap<Peer, PreparedPeer>;
+}
+
 /** Updates `S`'s containers in place and returns the Compiled of the new version. */
-function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefined, cluster: Cluster, policies: PolicySet): Compiled {
+function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefined, ns: Relabel, cluster: Cluster, policies: PolicySet): Compiled {
   const { pods, podIps, keyToSlot, ipToSlot, slotsByNs, selIngress, selEgress } = S;
   const touched = new Set<number>();
   const dropFromNs = (n: string, s: number): void => {
@@ -428,6 +448,20 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
     }
   }
 
+  // Namespaces: the lineage takes the new objects and labels; the pods of relabelled
+  // namespaces are selected again below, with the new pods.
+  const reselect = new Set(isFresh);
+  if (ns.replaced.size > 0) {
+    applyNamespaceChange(lineage, ns);
+    for (const [peer, prepared] of ns.reprepared) if (S.peers.has(peer)) S.peers.set(peer, prepared);
+    for (const n of ns.relabelled) {
+      for (const s of slotsByNs.get(n) ?? []) {
+        reselect.add(s);
+        touched.add(s);
+      }
+    }
+  }
+
   // Selections: renumbered into a fresh store when the evaluation order changed (or the
   // store holds many lists nobody uses any more), computed for new pods, and recomputed
   // for the pods a changed policy selects.
@@ -452,7 +486,7 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
       return k;
     };
     for (let s = 0; s < pods.length; s++) {
-      if (isFresh.has(s)) continue;
+      if (reselect.has(s)) continue;
       selIngress[s] = relist(selIngress[s] ?? 0);
       selEgress[s] = relist(selEgress[s] ?? 0);
     }
@@ -471,10 +505,20 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
   };
   const result = new Compiled(cluster, policies, state);
   const view = result;
-  for (const s of isFresh) {
-    const sel = selectionFor(view, subjects, pods[s] as Pod);
-    selIngress[s] = store.intern(sel.ingress);
-    selEgress[s] = store.intern(sel.egress);
+  // Pods of one namespace with the same labels have the same selection (a relabelled
+  // namespace's pods come in groups of a few templates).
+  const selected = new Map<string, { ingress: number; egress: number }>();
+  for (const s of reselect) {
+    const pod = pods[s] as Pod;
+    const k = pod.hostNetwork ? '' : `${pod.namespace}\u0000${labelsKey(pod.labels)}`;
+    let sel = selected.get(k);
+    if (sel === undefined) {
+      const lists = selectionFor(view, subjects, pod);
+      sel = { ingress: store.intern(lists.ingress), egress: store.intern(lists.egress) };
+      selected.set(k, sel);
+    }
+    selIngress[s] = sel.ingress;
+    selEgress[s] = sel.egress;
   }
   if (side !== undefined) {
     const changed = [...side.removedEnforced, ...side.addedEnforced];
@@ -482,7 +526,7 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
     for (const p of changed) {
       if (p.ingress === undefined && p.egress === undefined) continue;
       for (const s of view.podsInScope(p.subject.namespaces)) {
-        if (isFresh.has(s) || candidates.has(s)) continue;
+        if (reselect.has(s) || candidates.has(s)) continue;
         if (subjectSelects(view, p.subject, pods[s] as Pod)) candidates.add(s);
       }
     }
@@ -506,9 +550,18 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
     }
   }
   lineage.version = state.version;
-  lineage.journal.push({ version: state.version, slots: [...touched], added: side?.added ?? [], removed: side?.removed ?? [] });
+  lineage.journal.push({ version: state.version, slots: [...touched], namespaces: [...ns.relabelled], added: side?.added ?? [], removed: side?.removed ?? [] });
   if (lineage.journal.length > JOURNAL_LENGTH) lineage.journal.shift();
   return result;
+}
+
+/** A canonical text of a label set. */
+function labelsKey(labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (const k of keys) out += `${k}\u0001${labels[k] ?? ''}\u0002`;
+  return out;
 }
 
 /** The peers (and notPeers) of every rule of a policy, one entry per rule slot. */

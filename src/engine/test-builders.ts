@@ -75,8 +75,9 @@ export function nsSel(labels: Labels | Selector): NamespaceScope {
   return { kind: 'selector', selector: isSelector(labels) ? labels : labelsSel(labels) };
 }
 
-export function cidrPeer(cidr: string, except: readonly string[] = [], matchesPods = true): Peer {
-  return { kind: 'cidr', cidr, except, matchesPods, path: '' };
+/** `matchesNodes` undefined leaves the field out (node addresses count). */
+export function cidrPeer(cidr: string, except: readonly string[] = [], matchesPods = true, matchesNodes?: boolean): Peer {
+  return { kind: 'cidr', cidr, except, matchesPods, ...(matchesNodes === undefined ? {} : { matchesNodes }), path: '' };
 }
 
 export function entityPeer(entity: Entity): Peer {

@@ -39,6 +39,15 @@ export interface CidrPeer extends Located {
   readonly cidr: string;
   readonly except: readonly string[];
   readonly matchesPods: boolean;
+  /**
+   * Whether cluster nodes count: the snapshot's node addresses and host-network pods
+   * (which use them). Absent means true (Kubernetes ipBlock, ClusterNetworkPolicy
+   * networks, Calico nets). Cilium CIDR rules: false, as node traffic carries the
+   * reserved identities host/remote-node, which CIDR selectors do not select, unless
+   * the agent runs with `policy-cidr-match-mode: nodes`. Addresses of nodes that are not
+   * in the snapshot are outside addresses and match either way.
+   */
+  readonly matchesNodes?: boolean;
 }
 
 /** A DNS name (exact) or pattern (`*.example.com`); enforced only with DNS learning. */

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Peer } from '../../model/peer.ts';
 import type { Policy } from '../../model/policy.ts';
 import { Issues } from '../validation/issues.ts';
-import { CILIUM_DENY_ORDER, readCiliumPolicy } from './cilium-policy.ts';
+import type { CiliumAgentOptions } from './cilium-policy.ts';
+import { ciliumHandlers, CILIUM_DENY_ORDER, readCiliumPolicy } from './cilium-policy.ts';
 
 const LANGUAGE = 'https://docs.cilium.io/en/stable/security/policy/language/';
 const VALIDATION = 'cilium/cilium pkg/policy/api/rule_validation.go';
@@ -128,13 +129,44 @@ test('ports: ANY is every protocol, 0 is every port, names are lower-cased, endP
   ]);
 });
 
-test('CIDR peers never match pods; fromCIDR takes bare addresses', () => {
-  // language.rst (IP/CIDR based): CIDR rules apply to traffic from/to outside the cluster.
-  const p = onlyPolicy(cnp({ endpointSelector: {}, egress: [{ toCIDR: ['192.0.2.7'] }, { toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.96.0.0/12'] }] }] }));
-  assert.deepEqual(p.egress?.rules.map((r) => r.peers), [
-    [{ kind: 'cidr', path: 'spec.egress[0].toCIDR[0]', cidr: '192.0.2.7/32', except: [], matchesPods: false }],
-    [{ kind: 'cidr', path: 'spec.egress[1].toCIDRSet[0]', cidr: '10.0.0.0/8', except: ['10.96.0.0/12'], matchesPods: false }],
-  ]);
+const CIDR_RULES = cnp({ endpointSelector: {}, egress: [{ toCIDR: ['192.0.2.7'] }, { toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.96.0.0/12'] }] }], ingress: [{ fromCIDR: ['fd00::/64'] }, { fromCIDRSet: [{ cidr: '0.0.0.0/0' }] }] });
+
+const cidrModes: { name: string; cite: string; options: CiliumAgentOptions | undefined; matchesNodes: boolean }[] = [
+  { name: 'default agent: CIDR peers match neither pods nor nodes', options: undefined, matchesNodes: false,
+    cite: `${LANGUAGE}#ip-cidr-based ("CIDR rules do not apply to traffic where both sides of the connection are either managed by Cilium or use an IP belonging to a node in the cluster (including host networking pods)"); cilium/cilium pkg/node/manager/manager_test.go TestNodeCIDRLabels ("Standard case: nodes do not have non-reserved labels")` },
+  { name: 'policy-cidr-match-mode empty is the default', options: { policyCidrMatchMode: [] }, matchesNodes: false,
+    cite: 'cilium/cilium pkg/ipcache/metadata.go resolveLabels ("It is not allowed for nodes to have CIDR labels, unless policy-cidr-match-mode includes nodes")' },
+  { name: 'policy-cidr-match-mode=nodes: CIDR peers match nodes, still not pods', options: { policyCidrMatchMode: ['nodes'] }, matchesNodes: true,
+    cite: `${LANGUAGE}#selecting-nodes-with-cidr-ipblock ("--policy-cidr-match-mode=nodes"); TestNodeCIDRLabels ("Add a CIDR selector that covers both nodes": reserved:host and reserved:remote-node get cidr:10.0.0.0/24)` },
+];
+
+for (const c of cidrModes) {
+  test(`CIDR peers: ${c.name}; fromCIDR takes bare addresses (${c.cite})`, () => {
+    const issues = new Issues();
+    const p = readCiliumPolicy(CIDR_RULES, false, issues, c.options)?.policies[0];
+    assert.deepEqual(errors(issues), []);
+    const m = { matchesPods: false, matchesNodes: c.matchesNodes };
+    assert.deepEqual(p?.egress?.rules.map((r) => r.peers), [
+      [{ kind: 'cidr', path: 'spec.egress[0].toCIDR[0]', cidr: '192.0.2.7/32', except: [], ...m }],
+      [{ kind: 'cidr', path: 'spec.egress[1].toCIDRSet[0]', cidr: '10.0.0.0/8', except: ['10.96.0.0/12'], ...m }],
+    ]);
+    assert.deepEqual(p?.ingress?.rules.map((r) => r.peers), [
+      [{ kind: 'cidr', path: 'spec.ingress[0].fromCIDR[0]', cidr: 'fd00::/64', except: [], ...m }],
+      [{ kind: 'cidr', path: 'spec.ingress[1].fromCIDRSet[0]', cidr: '0.0.0.0/0', except: [], ...m }],
+    ]);
+  });
+}
+
+test('the agent options reach CiliumClusterwideNetworkPolicy and deny rules through the handlers (handlers.ts kindHandlers)', () => {
+  const ccnp = { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'c' }, spec: { endpointSelector: {}, egressDeny: [{ toCIDR: ['192.168.0.0/16'] }] } };
+  const read = (options: CiliumAgentOptions): unknown[] => {
+    const issues = new Issues();
+    const h = ciliumHandlers(options).find((x) => x.kind === 'CiliumClusterwideNetworkPolicy');
+    const objects = h?.decode(ccnp, issues).objects ?? [];
+    return objects.flatMap((o) => (o.type === 'policy' ? (o.policy.egress?.rules ?? []).flatMap((r) => r.peers ?? []) : [])).map((peer) => (peer.kind === 'cidr' ? peer.matchesNodes : peer.kind));
+  };
+  assert.deepEqual(read({}), [false]);
+  assert.deepEqual(read({ policyCidrMatchMode: ['nodes'] }), [true]);
 });
 
 test('entities, reserved labels, FQDNs and L7 rules', () => {

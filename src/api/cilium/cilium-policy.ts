@@ -11,6 +11,9 @@
 // by order, then id) walks them before any allow rule of the tier — Kubernetes
 // NetworkPolicy (1000), Calico policies without a tier, and Cilium allows alike. That
 // policy never isolates by itself: the allow policy carries the default deny.
+//
+// Agent settings that change what a policy means (CiliumAgentOptions) are given to the
+// handlers: ciliumHandlers(options) reads with them.
 import type { Direction, DirectionRules, Policy, PolicyRef, Subject } from '../../model/policy.ts';
 import { policyId } from '../../model/policy.ts';
 import type { Rule } from '../../model/rule.ts';
@@ -31,6 +34,16 @@ export const CILIUM_DENY_ORDER = -Number.MAX_VALUE;
 /** Order of Cilium allow policies: beside Kubernetes NetworkPolicies (allows are a union). */
 export const CILIUM_ALLOW_ORDER = K8S_POLICY_ORDER;
 
+/** cilium-agent flags that change what a policy means; absent fields are the agent's defaults. */
+export interface CiliumAgentOptions {
+  /**
+   * `--policy-cidr-match-mode` (Helm `policyCIDRMatchMode`): with `nodes`, CIDR selectors
+   * also match the cluster's nodes (and so host-network pods); by default (empty) they
+   * do not: node traffic carries the reserved identities host/remote-node.
+   */
+  readonly policyCidrMatchMode?: readonly 'nodes'[];
+}
+
 const TOP_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'specs', 'status'];
 const RULE_FIELDS = ['endpointSelector', 'nodeSelector', 'ingress', 'ingressDeny', 'egress', 'egressDeny', 'labels', 'description', 'enableDefaultDeny', 'log'];
 
@@ -41,7 +54,7 @@ interface CompiledSpec {
 }
 
 /** Validates a CNP (`clusterwide` false) or CCNP object; returns its IR policies, or undefined on errors. */
-export function readCiliumPolicy(obj: Readonly<Record<string, unknown>>, clusterwide: boolean, issues: Issues): { name: string; namespace?: string; policies: Policy[] } | undefined {
+export function readCiliumPolicy(obj: Readonly<Record<string, unknown>>, clusterwide: boolean, issues: Issues, options: CiliumAgentOptions = {}): { name: string; namespace?: string; policies: Policy[] } | undefined {
   readObject(obj, '', issues, TOP_FIELDS);
   const meta = readObjectMeta(obj['metadata'], issues, { namespaced: !clusterwide, nameRule: isDns1123Subdomain });
   const kind = clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy';
@@ -54,7 +67,8 @@ export function readCiliumPolicy(obj: Readonly<Record<string, unknown>>, cluster
   const ref: PolicyRef = { apiVersion: CILIUM_API_VERSION, kind, ...(namespace === undefined ? {} : { namespace }), name: meta.name };
   const base = policyId(ref);
   const single = specs.length === 1;
-  const compiled = specs.flatMap((s) => readSpec(s.raw, s.path, ref, single ? base : `${base}#${s.path}`, namespace, issues) ?? []);
+  const cidrMatchesNodes = options.policyCidrMatchMode?.includes('nodes') === true;
+  const compiled = specs.flatMap((s) => readSpec(s.raw, s.path, ref, single ? base : `${base}#${s.path}`, { namespace, cidrMatchesNodes }, issues) ?? []);
   if (issues.hasErrors) return undefined;
   const policies: Policy[] = compiled.flatMap((c) => (c.allow === undefined ? [] : [c.allow]));
   // One deny policy per spec keeps each deny rule with the endpoints its spec selects.
@@ -71,7 +85,8 @@ export function readCiliumPolicy(obj: Readonly<Record<string, unknown>>, cluster
   return { name: meta.name, ...(namespace === undefined ? {} : { namespace }), policies };
 }
 
-function readSpec(raw: unknown, path: string, ref: PolicyRef, id: string, namespace: string | undefined, issues: Issues): CompiledSpec | undefined {
+function readSpec(raw: unknown, path: string, ref: PolicyRef, id: string, scope: { namespace: string | undefined; cidrMatchesNodes: boolean }, issues: Issues): CompiledSpec | undefined {
+  const { namespace, cidrMatchesNodes } = scope;
   const spec = readObject(raw, path, issues, RULE_FIELDS);
   if (spec === undefined) return undefined;
   readString(spec['description'], childPath(path, 'description'), issues);
@@ -84,7 +99,7 @@ function readSpec(raw: unknown, path: string, ref: PolicyRef, id: string, namesp
   }
   const rulesOf = (field: string, direction: Direction, action: 'allow' | 'deny'): Rule[] => {
     const p = childPath(path, field);
-    return (readArray(spec[field], p, issues) ?? []).flatMap((r, i) => readPeerRule(r, indexPath(p, i), i, { direction, action, namespace }, issues) ?? []);
+    return (readArray(spec[field], p, issues) ?? []).flatMap((r, i) => readPeerRule(r, indexPath(p, i), i, { direction, action, namespace, cidrMatchesNodes }, issues) ?? []);
   };
   const ingress = rulesOf('ingress', 'ingress', 'allow');
   const egress = rulesOf('egress', 'egress', 'allow');
@@ -120,18 +135,19 @@ function readSpec(raw: unknown, path: string, ref: PolicyRef, id: string, namesp
   return { ...(allow === undefined ? {} : { allow }), deny: { ingress: ingressDeny, egress: egressDeny }, subject };
 }
 
-function handler(clusterwide: boolean): KindHandler {
+function handler(clusterwide: boolean, options: CiliumAgentOptions): KindHandler {
   return {
     apiVersion: CILIUM_API_VERSION,
     kind: clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy',
     decode(obj, issues) {
-      const r = readCiliumPolicy(obj, clusterwide, issues);
+      const r = readCiliumPolicy(obj, clusterwide, issues, options);
       if (r === undefined) return { objects: [] };
       return { name: r.name, ...(r.namespace === undefined ? {} : { namespace: r.namespace }), objects: r.policies.map((policy) => ({ type: 'policy' as const, policy })) };
     },
   };
 }
 
-export const ciliumNetworkPolicyHandler: KindHandler = handler(false);
-export const ciliumClusterwideNetworkPolicyHandler: KindHandler = handler(true);
-export const CILIUM_HANDLERS: readonly KindHandler[] = [ciliumNetworkPolicyHandler, ciliumClusterwideNetworkPolicyHandler];
+/** The CNP and CCNP handlers, reading as an agent with `options` would (handlers.ts kindHandlers). */
+export function ciliumHandlers(options: CiliumAgentOptions): readonly KindHandler[] {
+  return [handler(false, options), handler(true, options)];
+}

@@ -3,6 +3,9 @@
 // kind per rule ("Combining X and Y is not supported yet"), known entities, CIDRs whose
 // excepts lie inside them. A rule without any L3 field matches every peer when it has
 // toPorts (an L4-only rule) and no peer at all otherwise (`ingress: [{}]`), as in Cilium.
+// CIDR peers never match pods, and match nodes only under policy-cidr-match-mode=nodes
+// (Documentation/security/policy/language.rst "IP/CIDR based", "Selecting nodes with
+// CIDR / ipBlock").
 import { cidrContainsCidr, formatCidr, parseCidr, parseIp } from '../../model/ip.ts';
 import type { Entity, Peer } from '../../model/peer.ts';
 import type { Action, Rule } from '../../model/rule.ts';
@@ -26,6 +29,8 @@ interface RuleContext {
   readonly action: Action;
   /** The policy's namespace; undefined for CiliumClusterwideNetworkPolicy. */
   readonly namespace: string | undefined;
+  /** The agent runs with policy-cidr-match-mode=nodes: CIDR selectors match nodes too. */
+  readonly cidrMatchesNodes: boolean;
 }
 
 function fieldsOf(ctx: RuleContext): { l3: string[]; known: string[] } {
@@ -80,10 +85,10 @@ function readPeers(obj: JsonObject, field: string, rulePath: string, ctx: RuleCo
         const text = readString(raw, p, issues);
         if (text === undefined) { if (raw == null) issues.required(p, 'IP must be specified'); return []; }
         const cidr = readCidrOrIp(text, p, issues);
-        return cidr === undefined ? [] : [{ kind: 'cidr', path: p, cidr, except: [], matchesPods: false }];
+        return cidr === undefined ? [] : [{ kind: 'cidr', path: p, cidr, except: [], matchesPods: false, matchesNodes: ctx.cidrMatchesNodes }];
       }
       case 'fromCIDRSet':
-      case 'toCIDRSet': return readCidrRule(raw, p, issues);
+      case 'toCIDRSet': return readCidrRule(raw, p, ctx.cidrMatchesNodes, issues);
       case 'fromEntities':
       case 'toEntities': {
         const e = readString(raw, p, issues);
@@ -124,7 +129,7 @@ function readCidrOrIp(text: string, path: string, issues: Issues): string | unde
   return undefined;
 }
 
-function readCidrRule(raw: unknown, path: string, issues: Issues): Peer[] {
+function readCidrRule(raw: unknown, path: string, matchesNodes: boolean, issues: Issues): Peer[] {
   const o = readObject(raw ?? {}, path, issues, ['cidr', 'except', 'cidrGroupRef', 'cidrGroupSelector']);
   if (o === undefined) return [];
   for (const f of ['cidrGroupRef', 'cidrGroupSelector']) {
@@ -146,7 +151,7 @@ function readCidrRule(raw: unknown, path: string, issues: Issues): Peer[] {
     else if (ex.family !== cidr.family || !cidrContainsCidr(cidr, ex)) issues.invalid(p, t, `allow CIDR prefix ${text} does not contain exclude CIDR prefix ${t}`);
     else except.push(formatCidr(ex));
   });
-  return [{ kind: 'cidr', path, cidr: formatCidr(cidr), except, matchesPods: false }];
+  return [{ kind: 'cidr', path, cidr: formatCidr(cidr), except, matchesPods: false, matchesNodes }];
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Cluster } from '../../model/cluster.ts';
 import type { Labels } from '../../model/labels.ts';
 import { cidrContainsIp, parseCidr, parseIp } from '../../model/ip.ts';
-import type { NamespaceScope, PodsPeer, ServicePeer } from '../../model/peer.ts';
+import type { CidrPeer, NamespaceScope, PodsPeer, ServicePeer } from '../../model/peer.ts';
 import type { Policy } from '../../model/policy.ts';
 import { policyDisplayName } from '../../model/policy.ts';
 import type { PortMatch } from '../../model/port-match.ts';
@@ -115,6 +115,46 @@ export function podsInCidr(cidr: string, except: readonly string[], cluster: Clu
     const ip = parseIp(text);
     return ip !== undefined && cidrContainsIp(c, ip) && !ex.some((e) => cidrContainsIp(e, ip));
   })).map((p) => p.key);
+}
+
+/**
+ * The snapshot's node addresses in `cidr` and not in `except`, as `node NAME (IP)`, then
+ * `host-network pod KEY (IP)` for such addresses of host-network pods no node holds.
+ */
+export function nodesInCidr(cidr: string, except: readonly string[], cluster: Cluster): string[] {
+  const c = parseCidr(cidr);
+  if (c === undefined) return [];
+  const ex = except.flatMap((e) => parseCidr(e) ?? []);
+  const inside = (text: string): boolean => {
+    const ip = parseIp(text);
+    return ip !== undefined && cidrContainsIp(c, ip) && !ex.some((e) => cidrContainsIp(e, ip));
+  };
+  const nodeIps = new Set(cluster.nodes.flatMap((n) => n.ips));
+  return [
+    ...cluster.nodes.flatMap((n) => n.ips.filter(inside).map((ip) => `node ${n.name} (${ip})`)),
+    ...cluster.pods.filter((p) => p.hostNetwork).flatMap((p) => p.ips.filter((ip) => inside(ip) && !nodeIps.has(ip)).map((ip) => `host-network pod ${p.key} (${ip})`)),
+  ];
+}
+
+/**
+ * The note for a Cilium CIDR peer written as a CIDR of a target that counts pods and
+ * nodes (`target`: "an ipBlock does"): which pods and nodes of this snapshot now match.
+ * Undefined when the peer counts both already.
+ */
+export function ciliumCidrNote(peer: CidrPeer, target: string, cluster: Cluster): string | undefined {
+  const pods = !peer.matchesPods;
+  const nodes = peer.matchesNodes === false;
+  if (!pods && !nodes) return undefined;
+  const kinds = [...(pods ? ['pods'] : []), ...(nodes ? ['nodes'] : [])];
+  const podKeys = pods ? podsInCidr(peer.cidr, peer.except, cluster) : [];
+  const parts = [
+    ...(podKeys.length > 0 ? [`pods ${podKeys.join(', ')}`] : []),
+    ...(nodes ? nodesInCidr(peer.cidr, peer.except, cluster) : []),
+  ];
+  const head = `a Cilium CIDR never matches ${kinds.join(' or ')}, ${target}`;
+  return parts.length === 0
+    ? `${head}; no ${kinds.map((k) => k.slice(0, -1)).join(' or ')} of this snapshot is in ${peer.cidr}`
+    : `${head}: ${parts.join(' and ')} ${parts.length === 1 && podKeys.length === 0 ? 'is' : 'are'} in ${peer.cidr} and now match`;
 }
 
 /**

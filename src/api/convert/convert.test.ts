@@ -4,6 +4,7 @@
 // test/cli/convert.test.ts (the engine is above api/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { handlerTable, kindHandlers } from '../handlers.ts';
 import { buildSnapshot } from '../snapshot.ts';
 import type { SourceDocument } from '../source-document.ts';
 import { convertPolicies } from './convert.ts';
@@ -126,5 +127,48 @@ for (const c of svcCases) {
     if (c.notes.length === 0) assert.deepEqual(out.notes, []);
     if (c.check !== undefined && out.objects[0] !== undefined) c.check(out.objects[0]);
     assert.deepEqual(buildSnapshot([...SVC_CLUSTER, ...out.objects].map((o, i) => doc(o, i))).problems, []);
+  });
+}
+
+// Cluster nodes: a Cilium CIDR never matches them (docs.cilium.io security/policy/language
+// "IP/CIDR based": not traffic that uses "an IP belonging to a node in the cluster
+// (including host networking pods)") unless the agent runs with
+// policy-cidr-match-mode=nodes ("Selecting nodes with CIDR / ipBlock"); an ipBlock, Calico
+// nets and CNP networks do (Palisade: node traffic is traffic to the node IP).
+const NODE_CLUSTER = [
+  ...CLUSTER,
+  { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { addresses: [{ type: 'InternalIP', address: '192.168.0.10' }] } },
+  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'agent', namespace: 'b' }, spec: { hostNetwork: true, nodeName: 'gone', containers: [{ name: 'c', image: 'i' }] }, status: { podIP: '192.168.0.12' } },
+];
+const CILIUM_CIDR = {
+  apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'a' },
+  spec: { endpointSelector: {}, egress: [{ toCIDRSet: [{ cidr: '0.0.0.0/0', except: ['10.0.1.0/24'] }] }] },
+};
+const K8S_TO_NODES = {
+  apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n', namespace: 'a' },
+  spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '192.168.0.0/16' } }] }], policyTypes: ['Egress'] },
+};
+const NODES_MODE = handlerTable(kindHandlers({ cilium: { policyCidrMatchMode: ['nodes'] } }));
+const nodeCases: Array<{ name: string; input: Manifest; to: ConversionTarget; nodesMode?: boolean; notes: RegExp[]; absent?: RegExp }> = [
+  { name: 'cilium CIDR → k8s: the pods and nodes the ipBlock now matches are listed', input: CILIUM_CIDR, to: 'k8s',
+    notes: [/toCIDRSet\[0\]: a Cilium CIDR never matches pods or nodes, an ipBlock does: pods a\/web and node n1 \(192\.168\.0\.10\) and host-network pod b\/agent \(192\.168\.0\.12\) are in 0\.0\.0\.0\/0 and now match/] },
+  { name: 'cilium CIDR → calico: the same for Calico nets', input: CILIUM_CIDR, to: 'calico', notes: [/never matches pods or nodes, Calico nets do: .*node n1 \(192\.168\.0\.10\)/] },
+  { name: 'cilium CIDR read with policy-cidr-match-mode=nodes → k8s: only pods are new', input: CILIUM_CIDR, to: 'k8s', nodesMode: true,
+    notes: [/never matches pods, an ipBlock does: pods a\/web are in/], absent: /node n1/ },
+  { name: 'cilium CIDR read with policy-cidr-match-mode=nodes → cilium: the nodes match only on such an agent', input: CILIUM_CIDR, to: 'cilium', nodesMode: true,
+    notes: [/never match cluster nodes.*node n1 \(192\.168\.0\.10\), host-network pod b\/agent \(192\.168\.0\.12\) are in 0\.0\.0\.0\/0 and no longer match \(select them with toNodes or toEntities host\/remote-node\)/] },
+  { name: 'k8s ipBlock over the nodes → cilium: the nodes no longer match', input: K8S_TO_NODES, to: 'cilium',
+    notes: [/to\[0\]: Cilium CIDR rules never match cluster nodes .*: node n1 \(192\.168\.0\.10\), host-network pod b\/agent \(192\.168\.0\.12\) are in 192\.168\.0\.0\/16/] },
+  { name: 'cilium CIDR → cilium (default agent): nothing about nodes', input: CILIUM_CIDR, to: 'cilium', notes: [], absent: /node/ },
+];
+for (const c of nodeCases) {
+  test(`convert: ${c.name}`, () => {
+    const before = buildSnapshot([...NODE_CLUSTER, c.input].map((o, i) => doc(o, i)), c.nodesMode === true ? NODES_MODE : undefined);
+    assert.deepEqual(before.problems, []);
+    const out = convertPolicies(before.policies, before.cluster, c.to);
+    const texts = out.notes.map((n) => `${n.path}: ${n.message}`);
+    for (const re of c.notes) assert.ok(texts.some((t) => re.test(t)), `${re} in ${JSON.stringify(texts)}`);
+    if (c.absent !== undefined) assert.ok(!texts.some((t) => c.absent?.test(t) === true), JSON.stringify(texts));
+    assert.deepEqual(buildSnapshot([...NODE_CLUSTER, ...out.objects].map((o, i) => doc(o, i))).problems, []);
   });
 }

@@ -47,6 +47,7 @@ export const LIMITS = {
     tier: 'Cilium has no tiers: only the default tier (deny rules before allows) can be expressed',
     pass: 'Cilium has no pass action',
     cidrPods: 'Cilium CIDR rules never match pod IPs (they select addresses outside the cluster)',
+    cidrNodes: 'Cilium CIDR rules never match cluster nodes or host-network pods (their traffic carries the identity host or remote-node) unless the agent runs with policy-cidr-match-mode=nodes',
     not: 'Cilium has no negated peers or ports',
     serviceAccounts: 'Cilium service-account selectors are not supported by Palisade',
     selector: 'Cilium endpoint selectors are Kubernetes label selectors (In, NotIn, Exists, DoesNotExist)',

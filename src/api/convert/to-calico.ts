@@ -12,7 +12,7 @@ import type { PolicySet, Tier } from '../../model/tier.ts';
 import { printCalicoSelector } from '../calico/selector-parser.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
-import { NameRegistry, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, selectorMatches, serviceBackendPeers } from './convert-support.ts';
+import { NameRegistry, PolicyNotes, annotate, ciliumCidrNote, outputName, scopeSelector, selectorMatches, serviceBackendPeers } from './convert-support.ts';
 
 const API = 'projectcalico.org/v3';
 /** IR tier name → Calico tier name (Calico v3.30+ names its admin/baseline tiers so). */
@@ -49,12 +49,8 @@ function remote(peer: Peer, ns: string | undefined, cluster: Cluster, notes: Pol
       return { selector: printCalicoSelector(peer.selector), ...(own ? {} : { namespaceSelector: printCalicoSelector(scopeSelector(peer.namespaces)) }) };
     }
     case 'cidr': {
-      if (!peer.matchesPods) {
-        const inside = podsInCidr(peer.cidr, peer.except, cluster);
-        notes.approximation(peer.path, inside.length === 0
-          ? `a Cilium CIDR never matches pods, Calico nets do; no pod of this snapshot is in ${peer.cidr}`
-          : `a Cilium CIDR never matches pods, Calico nets do: pods ${inside.join(', ')} are in ${peer.cidr} and now match`);
-      }
+      const note = ciliumCidrNote(peer, 'Calico nets do', cluster);
+      if (note !== undefined) notes.approximation(peer.path, note);
       return { nets: [peer.cidr], ...(peer.except.length > 0 ? { notNets: [...peer.except] } : {}) };
     }
     case 'fqdn': return { domains: [peer.pattern] };

@@ -15,7 +15,7 @@ import type { ConversionNote, ConversionOutput, Manifest } from './limitations.t
 import { LIMITS } from './limitations.ts';
 import type { LabelSelectorOut, NameRegistry } from './convert-support.ts';
 import {
-  NAMESPACE_NAME_LABEL, PolicyNotes, annotate, outputName, podsInCidr, scopeSelector, toLabelSelector, convertEach
+  NAMESPACE_NAME_LABEL, PolicyNotes, annotate, nodesInCidr, outputName, podsInCidr, scopeSelector, toLabelSelector, convertEach
 } from './convert-support.ts';
 
 const L = LIMITS.cilium;
@@ -77,6 +77,10 @@ function ciliumPeers(peer: Peer, dir: 'ingress' | 'egress', policyNs: string | u
     }
     case 'cidr': {
       const set = [{ key: f('CIDRSet'), values: [{ cidr: peer.cidr, ...(peer.except.length > 0 ? { except: [...peer.except] } : {}) }] }];
+      if (peer.matchesNodes !== false) {
+        const nodes = nodesInCidr(peer.cidr, peer.except, cluster);
+        if (nodes.length > 0) notes.approximation(peer.path, `${L.cidrNodes}: ${nodes.join(', ')} ${nodes.length === 1 ? 'is' : 'are'} in ${peer.cidr} and no longer match (select them with ${f('Nodes')} or ${f('Entities')} host/remote-node)`);
+      }
       if (!peer.matchesPods) return set;
       const inside = podsInCidr(peer.cidr, peer.except, cluster);
       if (inside.length === 0) {

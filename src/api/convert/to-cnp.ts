@@ -12,7 +12,7 @@ import type { PolicySet } from '../../model/tier.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
 import type { NameRegistry} from './convert-support.ts';
-import { PolicyNotes, annotate, isAllPorts, outputName, perProtocol, podsInCidr, scopeSelector, toLabelSelector, convertEach } from './convert-support.ts';
+import { PolicyNotes, annotate, ciliumCidrNote, isAllPorts, outputName, perProtocol, scopeSelector, toLabelSelector, convertEach } from './convert-support.ts';
 
 const L = LIMITS.cnp;
 const TIERS: Readonly<Record<string, string>> = { admin: 'Admin', baseline: 'Baseline' };
@@ -40,9 +40,9 @@ function cnpPeer(peer: Peer, dir: 'ingress' | 'egress', rule: Rule, cluster: Clu
     }
     case 'cidr':
       if (peer.except.length > 0) return void notes.unsupported(peer.path, 'ClusterNetworkPolicy networks have no except');
-      if (!peer.matchesPods) {
-        const inside = podsInCidr(peer.cidr, [], cluster);
-        notes.approximation(peer.path, `a Cilium CIDR never matches pods, CNP networks do${inside.length === 0 ? `; no pod of this snapshot is in ${peer.cidr}` : `: pods ${inside.join(', ')} now match`}`);
+      {
+        const note = ciliumCidrNote(peer, 'CNP networks do', cluster);
+        if (note !== undefined) notes.approximation(peer.path, note);
       }
       return { networks: [peer.cidr] };
     case 'fqdn':

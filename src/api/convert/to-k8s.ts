@@ -14,8 +14,8 @@ import type { ConversionNote, ConversionOutput, Manifest } from './limitations.t
 import { LIMITS } from './limitations.ts';
 import type { NameRegistry} from './convert-support.ts';
 import {
-  NAMESPACE_NAME_LABEL, PolicyNotes, annotate, isAllPorts, namespacesIn, outputName,
-  perProtocol, podsInCidr, selectorMatches, serviceBackendPeers, toLabelSelector, convertEach
+  NAMESPACE_NAME_LABEL, PolicyNotes, annotate, ciliumCidrNote, isAllPorts, namespacesIn, outputName,
+  perProtocol, selectorMatches, serviceBackendPeers, toLabelSelector, convertEach
 } from './convert-support.ts';
 
 const L = LIMITS.k8s;
@@ -45,12 +45,8 @@ function k8sPeers(peer: Peer, ns: string, cluster: Cluster, notes: PolicyNotes):
       return [{ namespaceSelector: nsSel, ...podPart }];
     }
     case 'cidr': {
-      if (!peer.matchesPods) {
-        const inside = podsInCidr(peer.cidr, peer.except, cluster);
-        notes.approximation(peer.path, inside.length === 0
-          ? `a Cilium CIDR never matches pods, an ipBlock does; no pod of this snapshot is in ${peer.cidr}`
-          : `a Cilium CIDR never matches pods, an ipBlock does: pods ${inside.join(', ')} are in ${peer.cidr} and now match`);
-      }
+      const note = ciliumCidrNote(peer, 'an ipBlock does', cluster);
+      if (note !== undefined) notes.approximation(peer.path, note);
       return [{ ipBlock: { cidr: peer.cidr, ...(peer.except.length > 0 ? { except: [...peer.except] } : {}) } }];
     }
     case 'nodes': {
