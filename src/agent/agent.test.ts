@@ -298,3 +298,60 @@ test('pod-only changes (patched model, incremental compile) give the table a ful
   }
   assert.ok(table.transactions.length > 1);
 });
+
+// kubernetes.io/docs/concepts/services-networking/network-policies ("namespaceSelector"):
+// labelling a namespace lets all its pods in. A Namespace label change patches the last
+// model (namespace-patch.ts) — no object of the cluster is looked at again — and the
+// incremental compile and plan give the table a full rebuild gives.
+test('namespace label changes (patched model, incremental compile) give the table a full rebuild gives', async (t) => {
+  // Counts the handler lookups of a full build (one per object); the patches look up two kinds.
+  class CountingTable extends Map<string, KindHandler> {
+    lookups = 0;
+    override has(key: string): boolean {
+      this.lookups++;
+      return super.has(key);
+    }
+  }
+  const handlers = new CountingTable(DEFAULT_HANDLERS);
+  const { store, agent } = setup(t, { handlers });
+  store.create(namespace('demo'));
+  store.create(namespace('clients'));
+  store.create(runningPod('demo', 'server', { app: 'server' }, '10.0.0.1', { ports: [{ name: 'http', containerPort: 80 }] }));
+  store.create(runningPod('clients', 'c1', { app: 'client' }, '10.0.1.1', { node: 'n2' }));
+  store.create(runningPod('clients', 'c2', { app: 'client' }, '10.0.0.2'));
+  store.create({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'from-frontend', namespace: 'demo' },
+    spec: { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'frontend' } } }], ports: [{ port: 80 }] }] },
+  });
+  agent.start();
+  await agent.whenIdle();
+  const reference = (previous: Ruleset): Ruleset => {
+    const objects = [NS, POD, NETPOL].flatMap((r) => store.list(r).items) as unknown as SourceObject[];
+    const { snapshot } = buildModel(objects, DEFAULT_HANDLERS, new ConversionCache());
+    return plan(compile(snapshot.cluster, snapshot.policies), { node: 'n1' }, previous.numbering);
+  };
+  const label = (name: string, labels: Record<string, string>): void => {
+    const o = store.get(NS, name);
+    store.update({ ...o, metadata: { ...o.metadata, labels } });
+  };
+  const steps: ReadonlyArray<readonly [string, () => void, boolean]> = [
+    ['label clients team=frontend: its pods come in', () => label('clients', { team: 'frontend' }), true],
+    ['an unrelated label on demo', () => label('demo', { cost: 'x' }), true],
+    ['a relabel and a pod in the same burst', () => {
+      label('clients', { team: 'backend' });
+      store.create(runningPod('clients', 'c3', { app: 'client' }, '10.0.0.3'));
+    }, true],
+    ['back to team=frontend', () => label('clients', { team: 'frontend' }), true],
+    ['a new namespace (full rebuild)', () => store.create(namespace('more', { team: 'frontend' })), false],
+  ];
+  for (const [name, change, patched] of steps) {
+    const before = agent.applied();
+    assert.ok(before !== undefined);
+    const lookups = handlers.lookups;
+    change();
+    await agent.whenIdle();
+    assert.deepEqual(agent.applied(), reference(before), name);
+    if (patched) assert.ok(handlers.lookups - lookups <= 2, `${name}: ${handlers.lookups - lookups} handler lookups, a patch needs 2`);
+    else assert.ok(handlers.lookups - lookups > 2, `${name}: a full build`);
+  }
+});

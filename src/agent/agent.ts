@@ -3,10 +3,12 @@
 //
 // - Bursts of events are coalesced: an event marks the state dirty and arms one short
 //   debounce timer; one reconcile runs at a time and picks up everything that arrived.
-// - Conversion is cached per object version (conversion-cache.ts); the snapshot is
-//   recompiled from the last compile (recompile.ts: incremental when only pods and
-//   policies changed) and planned by the agent's planner (plan.ts), which follows the
-//   changes: surviving classes keep their numbers, untouched rows stay as they were.
+// - Conversion is cached per object version (conversion-cache.ts); pod changes and
+//   namespace label changes patch the last snapshot instead (pod-patch.ts,
+//   namespace-patch.ts). The snapshot is recompiled from the last compile (recompile.ts:
+//   incremental when only pods, policies and namespace labels changed) and planned by the
+//   agent's planner (plan.ts), which follows the changes: surviving classes keep their
+//   numbers, untouched rows stay as they were.
 // - The table changes only by single nft transactions. The delta against the last
 //   APPLIED ruleset is one transaction however large (delta() cuts long element lists
 //   into several commands of the same file, so there is no intermediate state to be
@@ -44,6 +46,7 @@ import { ConversionCache } from './conversion-cache.ts';
 import { enforcementReports, Reporter } from './enforcement-reports.ts';
 import type { Logger } from './logger.ts';
 import { errorFields } from './logger.ts';
+import { patchNamespaces } from './namespace-patch.ts';
 import type { NodeTable } from './node-table.ts';
 import { ObjectCache } from './object-cache.ts';
 import type { PodPatchBase } from './pod-patch.ts';
@@ -130,7 +133,7 @@ class NodeAgent implements Agent {
   #reconciles = 0;
   #lastApply: ApplyRecord | undefined;
   #idleWaiters: Array<() => void> = [];
-  /** The model and compile of the last successful computation, for pod-only changes (pod-patch.ts); dropped after any failure. */
+  /** The model and compile of the last successful computation, for pod and namespace label changes (pod-patch.ts, namespace-patch.ts); dropped after any failure. */
   #model: { base: PodPatchBase; compiled: CompiledCluster; reports: ReturnType<typeof enforcementReports> } | undefined;
 
   constructor(o: AgentOptions) {
@@ -254,16 +257,17 @@ class NodeAgent implements Agent {
     let reports;
     const pending = this.#cache.takeChanges();
     try {
-      // Pod-only changes patch the last model (same policy, namespace, node objects) and
-      // recompile incrementally; the reports depend on pods only through their own
-      // problems, which the patch declines, so they stay as they were.
+      // Pod and namespace label changes patch the last model (same policy, node objects)
+      // and recompile incrementally; the reports depend on pods and namespaces only
+      // through their own problems, which the patches decline, so they stay as they were.
       const model = this.#model;
       this.#model = undefined;
-      const patched = model === undefined || pending.all ? undefined : patchPods(model.base, pending.pods, this.#handlers);
+      const relabel = model === undefined || pending.all ? undefined : patchNamespaces(model.base, pending.namespaces, this.#handlers);
+      const patched = relabel === undefined ? undefined : patchPods(relabel.base, pending.pods, this.#handlers);
       let compiled: CompiledCluster;
-      if (model !== undefined && patched !== undefined) {
+      if (model !== undefined && relabel !== undefined && patched !== undefined) {
         const { cluster, policies } = patched.base.snapshot;
-        compiled = patched.changed.size === 0 ? model.compiled : recompile(model.compiled, cluster, policies, patched.hint);
+        compiled = patched.changed.size === 0 && !relabel.changed ? model.compiled : recompile(model.compiled, cluster, policies, patched.hint);
         reports = model.reports;
         this.#model = { base: patched.base, compiled, reports };
       } else {

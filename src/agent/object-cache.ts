@@ -1,22 +1,29 @@
 // The agent's copy of the cluster's objects, per resource, fed by an ObjectSource: a
 // replace swaps a resource's whole list, events change one object. `version` counts the
-// changes, so the agent knows whether anything happened since it last built the model.
+// changes, so the agent knows whether anything happened since it last built the model;
+// pod and namespace events are also listed one by one, for the agent's patch paths.
 import type { SourceEvent, SourceObject } from '../sources/object-source.ts';
 
 function objectKey(o: SourceObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-/** What changed since the last takeChanges(): pods one by one, anything else as "all". */
+/** What changed since the last takeChanges(): pods and namespaces one by one, anything else as "all". */
 export interface CacheChanges {
-  /** A list was replaced or a non-Pod object changed. */
+  /** A list was replaced or an object other than a Pod or a Namespace changed. */
   readonly all: boolean;
   /** `namespace/name` → the Pod object now (undefined: deleted). */
   readonly pods: ReadonlyMap<string, SourceObject | undefined>;
+  /** Namespace name → the Namespace object now (undefined: deleted). */
+  readonly namespaces: ReadonlyMap<string, SourceObject | undefined>;
 }
 
 function isPod(o: SourceObject): boolean {
   return o.apiVersion === 'v1' && o.kind === 'Pod';
+}
+
+function isNamespace(o: SourceObject): boolean {
+  return o.apiVersion === 'v1' && o.kind === 'Namespace';
 }
 
 export class ObjectCache {
@@ -24,12 +31,14 @@ export class ObjectCache {
   #version = 0;
   #all = true;
   #pods = new Map<string, SourceObject | undefined>();
+  #namespaces = new Map<string, SourceObject | undefined>();
 
   /** The changes since the last call (the first call reports "all"). */
   takeChanges(): CacheChanges {
-    const out = { all: this.#all, pods: this.#pods };
+    const out = { all: this.#all, pods: this.#pods, namespaces: this.#namespaces };
     this.#all = false;
     this.#pods = new Map();
+    this.#namespaces = new Map();
     return out;
   }
 
@@ -53,6 +62,7 @@ export class ObjectCache {
     else bucket.set(objectKey(ev.object), ev.object);
     this.#version++;
     if (isPod(ev.object)) this.#pods.set(objectKey(ev.object), ev.type === 'DELETED' ? undefined : ev.object);
+    else if (isNamespace(ev.object)) this.#namespaces.set(ev.object.metadata.name, ev.type === 'DELETED' ? undefined : ev.object);
     else this.#all = true;
   }
 

@@ -26,6 +26,8 @@ export interface PodPatchBase {
   /** `namespace/name` → the Pod object the snapshot's pod came from (pods without address left out). */
   readonly podObjects: Map<string, SourceObject>;
   readonly explicitNamespaces: ReadonlySet<string>;
+  /** Name → the Namespace object of each of those (namespace-patch.ts). */
+  readonly namespaceObjects: Map<string, SourceObject>;
   /** Non host-network pod addresses → how many pods hold them. */
   readonly ipUse: Map<string, number>;
   readonly sourcesWithIssues: ReadonlySet<string>;
@@ -47,13 +49,17 @@ export function patchBase(snapshot: Snapshot, objects: readonly SourceObject[]):
   for (const p of [...snapshot.problems, ...snapshot.warnings]) if (p.source !== undefined) sourcesWithIssues.add(p.source);
   const podObjects = new Map<string, SourceObject>();
   const explicitNamespaces = new Set<string>();
+  const namespaceObjects = new Map<string, SourceObject>();
   for (const o of objects) {
     if (isPodObject(o) && podHasAddress(o)) podObjects.set(podObjectKey(o), o);
-    else if (o.apiVersion === 'v1' && o.kind === 'Namespace' && !sourcesWithIssues.has(sourceName(objectRef(o)))) explicitNamespaces.add(o.metadata.name);
+    else if (o.apiVersion === 'v1' && o.kind === 'Namespace' && !sourcesWithIssues.has(sourceName(objectRef(o)))) {
+      explicitNamespaces.add(o.metadata.name);
+      namespaceObjects.set(o.metadata.name, o);
+    }
   }
   const ipUse = new Map<string, number>();
   for (const p of snapshot.cluster.pods) if (!p.hostNetwork) for (const ip of p.ips) ipUse.set(ip, (ipUse.get(ip) ?? 0) + 1);
-  return { snapshot, podObjects, explicitNamespaces, ipUse, sourcesWithIssues, derivedPods: snapshot.cluster.pods.length !== podObjects.size };
+  return { snapshot, podObjects, explicitNamespaces, namespaceObjects, ipUse, sourcesWithIssues, derivedPods: snapshot.cluster.pods.length !== podObjects.size };
 }
 
 function compareKeys(a: string, b: string): number {
