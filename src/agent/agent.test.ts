@@ -19,7 +19,7 @@ import { manualTimers } from '../sources/test-support.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { CORE_RESOURCES, ResourceRegistry } from '../store/resource-registry.ts';
 import type { ResourceType } from '../store/resource-registry.ts';
-import { fakeClock, memoryStore, namespace, NETPOL, NS, POD } from '../store/test-support.ts';
+import { fakeClock, memoryStore, namespace, NETPOL, NODE, NS, POD } from '../store/test-support.ts';
 import type { Agent, AgentOptions } from './agent.ts';
 import { createAgent } from './agent.ts';
 import { buildModel } from './cluster-model.ts';
@@ -354,4 +354,71 @@ test('namespace label changes (patched model, incremental compile) give the tabl
     if (patched) assert.ok(handlers.lookups - lookups <= 2, `${name}: ${handlers.lookups - lookups} handler lookups, a patch needs 2`);
     else assert.ok(handlers.lookups - lookups > 2, `${name}: a full build`);
   }
+});
+
+// kubernetes.io/docs/concepts/services-networking/network-policies: `kubectl apply` of a
+// policy. A change of policy objects patches the last model (policy-patch.ts: the changed
+// objects converted alone, their policies swapped in the sorted list) — no other object is
+// converted again — and the incremental compile and plan give the table a full rebuild
+// gives; the enforcement reports follow the patched policies.
+test('policy changes (patched model, incremental compile) give the table and the reports a full rebuild gives', async (t) => {
+  class CountingTable extends Map<string, KindHandler> {
+    lookups = 0;
+    override has(key: string): boolean {
+      this.lookups++;
+      return super.has(key);
+    }
+  }
+  const handlers = new CountingTable(handlerTable([...KIND_HANDLERS, fqdnHandler]));
+  const store = memoryStore({ registry: new ResourceRegistry([...CORE_RESOURCES, WIDGET]) });
+  const { agent } = setup(t, { store, handlers, source: embeddedStoreSource(store, { handlers }) });
+  seed(store);
+  // Enough objects that a full build (a handler lookup per object) stands out.
+  for (let i = 0; i < 30; i++) store.create(runningPod('demo', `filler-${i}`, { app: 'filler' }, `10.0.3.${i + 1}`, { node: 'n2' }));
+  store.create(DEMO_POLICY);
+  agent.start();
+  await agent.whenIdle();
+  const reference = (previous: Ruleset): Ruleset => {
+    const objects = [NS, NODE, POD, NETPOL, WIDGET].flatMap((r) => store.list(r).items) as unknown as SourceObject[];
+    const { snapshot } = buildModel(objects, handlerTable([...KIND_HANDLERS, fqdnHandler]), new ConversionCache());
+    return plan(compile(snapshot.cluster, snapshot.policies), { node: 'n1' }, previous.numbering);
+  };
+  const report = (ref: typeof NETPOL | ResourceType, name: string, ns = 'demo'): { state: string } | undefined => {
+    const v = store.get(ref, name, ns).metadata.annotations?.[ENFORCEMENT_ANNOTATION];
+    return v === undefined ? undefined : JSON.parse(v) as { state: string };
+  };
+  const np = (name: string, ns: string, spec: object): { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: object } => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+  const steps: ReadonlyArray<readonly [string, () => void, boolean]> = [
+    ['the policy allows port 8080 instead of 80', () => {
+      const p = store.get(NETPOL, 'demo-policy', 'demo');
+      store.update({ ...p, spec: { ...DEMO_POLICY.spec, ingress: [{ ...DEMO_POLICY.spec.ingress[0], ports: [{ port: 8080 }] }] } });
+    }, true],
+    ['a second policy: the client may send nothing', () => store.create(np('client-deny', 'demo', { podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Egress'] })), true],
+    ['a policy whose rules are enforced only in part (FQDN, L7): reported Partial', () => store.create({ apiVersion: 'example.io/v1', kind: 'FqdnPolicy', metadata: { name: 'web', namespace: 'demo' }, spec: {} }), true],
+    ['a staged one: reported NotEnforced', () => store.create({ apiVersion: 'example.io/v1', kind: 'FqdnPolicy', metadata: { name: 'trial', namespace: 'demo' }, spec: { staged: true } }), true],
+    ['the first policy deleted', () => store.delete(NETPOL, 'demo-policy', 'demo'), true],
+    ['a policy and a pod relabel in one burst', () => {
+      store.create(np('server-in', 'demo', { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] }));
+      relabel(store, 'client', { app: 'client' });
+    }, true],
+    ['a Node object (not a policy: full rebuild)', () => store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' }, spec: { podCIDR: '10.0.9.0/24' } }), false],
+    ['the FQDN policy deleted: its report goes', () => store.delete(WIDGET, 'web', 'demo'), true],
+  ];
+  for (const [name, change, patched] of steps) {
+    const before = agent.applied();
+    assert.ok(before !== undefined);
+    const lookups = handlers.lookups;
+    change();
+    await agent.whenIdle();
+    const used = handlers.lookups - lookups;
+    assert.deepEqual(agent.applied(), reference(before), name);
+    // A patch looks up the changed objects' kinds (old and new version) and the pod kind; a full build one per object.
+    if (patched) assert.ok(used <= 8, `${name}: ${used} handler lookups: not a patch`);
+    else assert.ok(used > 30, `${name}: ${used} handler lookups: not a full build`);
+    if (name.startsWith('a staged')) {
+      assert.equal(report(WIDGET, 'web')?.state, 'Partial');
+      assert.equal(report(WIDGET, 'trial')?.state, 'NotEnforced');
+    }
+  }
+  assert.equal(report(WIDGET, 'trial')?.state, 'NotEnforced', 'the staged report stays');
 });

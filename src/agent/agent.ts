@@ -42,6 +42,7 @@ import type { Registry } from 'prom-client';
 import type { ApplyMode } from './agent-metrics.ts';
 import { AgentMetrics } from './agent-metrics.ts';
 import { buildModel } from './cluster-model.ts';
+import type { ModelBuild } from './cluster-model.ts';
 import { ConversionCache } from './conversion-cache.ts';
 import { enforcementReports, Reporter } from './enforcement-reports.ts';
 import type { Logger } from './logger.ts';
@@ -51,6 +52,7 @@ import type { NodeTable } from './node-table.ts';
 import { ObjectCache } from './object-cache.ts';
 import type { PodPatchBase } from './pod-patch.ts';
 import { patchBase, patchPods } from './pod-patch.ts';
+import { patchPolicies } from './policy-patch.ts';
 
 export interface AgentOptions {
   /** This node's name: pods with spec.nodeName equal to it are the table's local pods. */
@@ -133,8 +135,12 @@ class NodeAgent implements Agent {
   #reconciles = 0;
   #lastApply: ApplyRecord | undefined;
   #idleWaiters: Array<() => void> = [];
-  /** The model and compile of the last successful computation, for pod and namespace label changes (pod-patch.ts, namespace-patch.ts); dropped after any failure. */
-  #model: { base: PodPatchBase; compiled: CompiledCluster; reports: ReturnType<typeof enforcementReports> } | undefined;
+  /**
+   * The model and compile of the last successful computation, for pod, namespace label
+   * and policy changes (pod-patch.ts, namespace-patch.ts, policy-patch.ts), and what the
+   * reports of a patched model read of the last full build; dropped after any failure.
+   */
+  #model: { base: PodPatchBase; compiled: CompiledCluster; reports: ReturnType<typeof enforcementReports>; build: Omit<ModelBuild, 'snapshot'> } | undefined;
 
   constructor(o: AgentOptions) {
     this.#o = o;
@@ -257,26 +263,30 @@ class NodeAgent implements Agent {
     let reports;
     const pending = this.#cache.takeChanges();
     try {
-      // Pod and namespace label changes patch the last model (same policy, node objects)
-      // and recompile incrementally; the reports depend on pods and namespaces only
-      // through their own problems, which the patches decline, so they stay as they were.
+      // Pod, namespace label and policy changes patch the last model (same nodes, tiers,
+      // services, network sets) and recompile incrementally. The patches decline objects
+      // with problems or warnings, so the reports can change only through the policies:
+      // they are recomputed when policies changed and kept otherwise. The policy patch
+      // goes before the pod patch, which updates the base in place even when it declines.
       const model = this.#model;
       this.#model = undefined;
       const relabel = model === undefined || pending.all ? undefined : patchNamespaces(model.base, pending.namespaces, this.#handlers);
-      const patched = relabel === undefined ? undefined : patchPods(relabel.base, pending.pods, this.#handlers);
+      const repolicy = relabel === undefined ? undefined : pending.others.size === 0 ? { snapshot: relabel.base.snapshot } : patchPolicies(relabel.base, pending.others, this.#handlers);
+      const patched = relabel === undefined || repolicy === undefined ? undefined : patchPods({ ...relabel.base, snapshot: repolicy.snapshot }, pending.pods, this.#handlers);
       let compiled: CompiledCluster;
-      if (model !== undefined && relabel !== undefined && patched !== undefined) {
+      if (model !== undefined && relabel !== undefined && repolicy !== undefined && patched !== undefined) {
         const { cluster, policies } = patched.base.snapshot;
-        compiled = patched.changed.size === 0 && !relabel.changed ? model.compiled : recompile(model.compiled, cluster, policies, patched.hint);
-        reports = model.reports;
-        this.#model = { base: patched.base, compiled, reports };
+        const policiesChanged = policies !== model.base.snapshot.policies;
+        compiled = patched.changed.size === 0 && !relabel.changed && !policiesChanged ? model.compiled : recompile(model.compiled, cluster, policies, patched.hint);
+        reports = policiesChanged ? enforcementReports({ ...model.build, snapshot: patched.base.snapshot }, policies, analyze(compiled)) : model.reports;
+        this.#model = { base: patched.base, compiled, reports, build: model.build };
       } else {
         const objects = this.#cache.objects();
         const build = buildModel(objects, this.#handlers, this.#conversions);
         const { cluster, policies } = build.snapshot;
         compiled = model === undefined ? compile(cluster, policies) : recompile(model.compiled, cluster, policies);
         reports = enforcementReports(build, build.snapshot.policies, analyze(compiled));
-        this.#model = { base: patchBase(build.snapshot, objects), compiled, reports };
+        this.#model = { base: patchBase(build.snapshot, objects), compiled, reports, build: { refs: build.refs, podsWithoutAddress: build.podsWithoutAddress } };
       }
       next = this.#planner.plan(compiled, { node: this.#o.node });
       policyCount = compiled.policies.policies.length;

@@ -28,6 +28,8 @@ export interface PodPatchBase {
   readonly explicitNamespaces: ReadonlySet<string>;
   /** Name → the Namespace object of each of those (namespace-patch.ts). */
   readonly namespaceObjects: Map<string, SourceObject>;
+  /** sourceName → every object other than pods and namespaces (policy-patch.ts). */
+  readonly otherObjects: Map<string, SourceObject>;
   /** Non host-network pod addresses → how many pods hold them. */
   readonly ipUse: Map<string, number>;
   readonly sourcesWithIssues: ReadonlySet<string>;
@@ -50,16 +52,22 @@ export function patchBase(snapshot: Snapshot, objects: readonly SourceObject[]):
   const podObjects = new Map<string, SourceObject>();
   const explicitNamespaces = new Set<string>();
   const namespaceObjects = new Map<string, SourceObject>();
+  const otherObjects = new Map<string, SourceObject>();
   for (const o of objects) {
-    if (isPodObject(o) && podHasAddress(o)) podObjects.set(podObjectKey(o), o);
-    else if (o.apiVersion === 'v1' && o.kind === 'Namespace' && !sourcesWithIssues.has(sourceName(objectRef(o)))) {
+    if (isPodObject(o)) {
+      if (podHasAddress(o)) podObjects.set(podObjectKey(o), o);
+      continue;
+    }
+    const source = sourceName(objectRef(o));
+    if (o.apiVersion !== 'v1' || o.kind !== 'Namespace') otherObjects.set(source, o);
+    else if (!sourcesWithIssues.has(source)) {
       explicitNamespaces.add(o.metadata.name);
       namespaceObjects.set(o.metadata.name, o);
     }
   }
   const ipUse = new Map<string, number>();
   for (const p of snapshot.cluster.pods) if (!p.hostNetwork) for (const ip of p.ips) ipUse.set(ip, (ipUse.get(ip) ?? 0) + 1);
-  return { snapshot, podObjects, explicitNamespaces, namespaceObjects, ipUse, sourcesWithIssues, derivedPods: snapshot.cluster.pods.length !== podObjects.size };
+  return { snapshot, podObjects, explicitNamespaces, namespaceObjects, otherObjects, ipUse, sourcesWithIssues, derivedPods: snapshot.cluster.pods.length !== podObjects.size };
 }
 
 function compareKeys(a: string, b: string): number {
