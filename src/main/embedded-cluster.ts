@@ -19,7 +19,7 @@ import { createAgent } from '../agent/agent.ts';
 import type { HealthServer } from '../agent/health-server.ts';
 import { startHealthServer } from '../agent/health-server.ts';
 import type { Logger } from '../agent/logger.ts';
-import { SILENT_LOGGER } from '../agent/logger.ts';
+import { errorFields, SILENT_LOGGER } from '../agent/logger.ts';
 import { sessionNodeTable } from '../agent/node-table.ts';
 import type { NodeTable } from '../agent/node-table.ts';
 import type { Kubelet } from '../lab/kubelet.ts';
@@ -105,7 +105,11 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
   const logger = o.logger ?? SILENT_LOGGER;
   const home = o.home;
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const store = openStore({ dir: join(home, HOME_FILES.store), clock, idGenerator: randomUUID, defaultValidator: apiValidator() });
+  const store = openStore({
+    dir: join(home, HOME_FILES.store), clock, idGenerator: randomUUID, defaultValidator: apiValidator(),
+    // Every write is already durable in the log; a failed background snapshot only means a longer log until the next try.
+    onCompactionError: (err) => logger.warn({ ...errorFields(err) }, 'store compaction failed; writes stay durable in the log, retried later'),
+  });
   const labDir = join(home, HOME_FILES.lab);
   const agents: Agent[] = [];
   const tables: NodeTable[] = [];

@@ -12,10 +12,7 @@ export interface OpenStoreOptions extends Omit<StoreOptions, 'persistence'>, Dis
 
 /** Throws StoreLockedError when another live process has the directory open, WalCorruptError / SnapshotCorruptError on damaged files. */
 export function openStore(opts: OpenStoreOptions): ObjectStore {
-  const { dir, compactEvery, onCompactionError, ...storeOpts } = opts;
-  const persistence = new DiskPersistence(dir, {
-    ...(compactEvery === undefined ? {} : { compactEvery }),
-    ...(onCompactionError === undefined ? {} : { onCompactionError }),
-  });
+  const { dir, compactMinBytes, compactRatio, snapshotChunkChars, onCompactionError, onCompactionStep, ...storeOpts } = opts;
+  const persistence = new DiskPersistence(dir, { compactMinBytes, compactRatio, snapshotChunkChars, onCompactionError, onCompactionStep });
   return new ObjectStore({ ...storeOpts, persistence });
 }

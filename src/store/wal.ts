@@ -2,7 +2,9 @@
 // with its last resourceVersion), appended and fsynced before the write is acknowledged.
 // On open, a torn last record (a crash mid-append: a partial line, or garbage after the
 // last good line) is cut off; an unreadable record followed by good ones is corruption
-// and opening fails loudly rather than silently losing acknowledged writes.
+// and opening fails loudly rather than silently losing acknowledged writes. A closed
+// segment (a log rotated away for compaction, see disk-persistence.ts) was complete when
+// it was renamed, so there even a bad last record is corruption.
 import * as fs from 'node:fs';
 import { isJsonObject } from './json-value.ts';
 import type { StoredObject } from './store-object.ts';
@@ -25,8 +27,15 @@ export class WalCorruptError extends Error {
   readonly path: string;
   readonly line: number;
 
-  constructor(path: string, line: number, detail: string) {
-    super(`${path}:${line}: corrupt write-ahead log record (${detail}); records after it exist, so it is not a torn tail. Refusing to open: restore the store directory from a backup or remove the log to lose the writes after the last snapshot.`);
+  /**
+   * Why it cannot be a torn tail: records follow it (`followed`), the file is a closed
+   * segment (`closed`), or the records across files do not continue (`sequence`).
+   */
+  constructor(path: string, line: number, detail: string, why: 'followed' | 'closed' | 'sequence' = 'followed') {
+    const reason = why === 'followed' ? 'records after it exist'
+      : why === 'closed' ? 'the file is a closed log segment, complete when it was rotated'
+        : 'acknowledged writes would be missing';
+    super(`${path}:${line}: corrupt write-ahead log record (${detail}); ${reason}, so it is not a torn tail. Refusing to open: restore the store directory from a backup or remove the log files (wal.log, wal.<n>.log) to lose the writes after the last snapshot.`);
     this.name = 'WalCorruptError';
     this.path = path;
     this.line = line;
@@ -54,8 +63,13 @@ function checkRecord(value: unknown, previousRv: number): string | undefined {
   return undefined;
 }
 
+export interface ReadWalOptions {
+  /** A closed segment: no record was being appended to it, so a torn tail is corruption too. */
+  readonly closed?: boolean;
+}
+
 /** Reads and checks the log; a missing file is an empty log. */
-export function readWal(path: string): WalContents {
+export function readWal(path: string, opts: ReadWalOptions = {}): WalContents {
   let data: Buffer;
   try {
     data = fs.readFileSync(path);
@@ -73,7 +87,10 @@ export function readWal(path: string): WalContents {
     const end = nl < 0 ? data.length : nl + 1;
     const isLast = end >= data.length;
     // A record is acknowledged only after its newline is on disk: no newline means torn.
-    if (nl < 0) return { records, validBytes: offset, tornBytes: data.length - offset };
+    if (nl < 0) {
+      if (opts.closed === true) throw new WalCorruptError(path, line, 'a closed log segment ends in an unterminated record', 'closed');
+      return { records, validBytes: offset, tornBytes: data.length - offset };
+    }
     let problem: string | undefined;
     let value: unknown;
     try {
@@ -83,8 +100,8 @@ export function readWal(path: string): WalContents {
       problem = err instanceof Error ? err.message : String(err);
     }
     if (problem !== undefined) {
-      if (isLast) return { records, validBytes: offset, tornBytes: data.length - offset };
-      throw new WalCorruptError(path, line, problem);
+      if (isLast && opts.closed !== true) return { records, validBytes: offset, tornBytes: data.length - offset };
+      throw new WalCorruptError(path, line, problem, isLast ? 'closed' : 'followed');
     }
     const record = value as WalRecord;
     records.push(record);
