@@ -63,6 +63,15 @@ function seed(store: ObjectStore): void {
   store.create(runningPod('demo', 'remote', { app: 'client' }, '10.0.1.1', { node: 'n2' }));
 }
 
+/** A handler table that counts lookups: a full build looks up one per object, a patch only the changed objects' kinds. */
+class CountingTable extends Map<string, KindHandler> {
+  lookups = 0;
+  override has(key: string): boolean {
+    this.lookups++;
+    return super.has(key);
+  }
+}
+
 function relabel(store: ObjectStore, name: string, labels: Record<string, string>): void {
   const p = store.get(POD, name, 'demo');
   store.update({ ...p, metadata: { ...p.metadata, labels } });
@@ -304,14 +313,6 @@ test('pod-only changes (patched model, incremental compile) give the table a ful
 // model (namespace-patch.ts) — no object of the cluster is looked at again — and the
 // incremental compile and plan give the table a full rebuild gives.
 test('namespace label changes (patched model, incremental compile) give the table a full rebuild gives', async (t) => {
-  // Counts the handler lookups of a full build (one per object); the patches look up two kinds.
-  class CountingTable extends Map<string, KindHandler> {
-    lookups = 0;
-    override has(key: string): boolean {
-      this.lookups++;
-      return super.has(key);
-    }
-  }
   const handlers = new CountingTable(DEFAULT_HANDLERS);
   const { store, agent } = setup(t, { handlers });
   store.create(namespace('demo'));
@@ -362,13 +363,6 @@ test('namespace label changes (patched model, incremental compile) give the tabl
 // converted again — and the incremental compile and plan give the table a full rebuild
 // gives; the enforcement reports follow the patched policies.
 test('policy changes (patched model, incremental compile) give the table and the reports a full rebuild gives', async (t) => {
-  class CountingTable extends Map<string, KindHandler> {
-    lookups = 0;
-    override has(key: string): boolean {
-      this.lookups++;
-      return super.has(key);
-    }
-  }
   const handlers = new CountingTable(handlerTable([...KIND_HANDLERS, fqdnHandler]));
   const store = memoryStore({ registry: new ResourceRegistry([...CORE_RESOURCES, WIDGET]) });
   const { agent } = setup(t, { store, handlers, source: embeddedStoreSource(store, { handlers }) });

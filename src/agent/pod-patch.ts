@@ -19,6 +19,7 @@ import type { Pod } from '../model/cluster.ts';
 import type { PodChangeHint } from '../engine/recompile.ts';
 import type { SourceObject } from '../sources/object-source.ts';
 import { objectRef, podHasAddress, sourceName } from './cluster-model.ts';
+import { sortedPosition } from './sorted-position.ts';
 
 /** What a full build leaves for patching. */
 export interface PodPatchBase {
@@ -76,14 +77,7 @@ function compareKeys(a: string, b: string): number {
 
 /** Position of `key` in pods sorted by key, or where it would go. */
 function position(pods: readonly Pod[], key: string): number {
-  let lo = 0;
-  let hi = pods.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareKeys(pods[mid]?.key ?? '', key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return sortedPosition(pods, key, (p) => p.key);
 }
 
 /** A patched snapshot's base, and what changed in it. */

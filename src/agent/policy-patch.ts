@@ -20,6 +20,7 @@ import type { Policy } from '../model/policy.ts';
 import { STANDARD_TIERS } from '../model/tier.ts';
 import type { SourceObject } from '../sources/object-source.ts';
 import { objectRef, sourceName } from './cluster-model.ts';
+import { sortedPosition } from './sorted-position.ts';
 
 /** What a patch needs of the previous model: its snapshot, the objects it was built from (all but pods and namespaces), and the namespaces defined by objects. */
 export interface PolicyPatchBase {
@@ -52,14 +53,7 @@ function compareIds(a: string, b: string): number {
 
 /** Index of the policy with `id` in `list` (sorted by id), or where it would go. */
 function position(list: readonly Policy[], id: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareIds(list[mid]?.id ?? '', id) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return sortedPosition(list, id, (p) => p.id);
 }
 
 /**

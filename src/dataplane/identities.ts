@@ -24,7 +24,8 @@ import { peerMatches, serviceAccountMatches, serviceBackend } from '../engine/ma
 import { matchSelector } from '../engine/match-selector.ts';
 import { remoteOfAddress } from '../engine/remote.ts';
 import type { Pod } from '../model/cluster.ts';
-import { cidrContainsIp, cidrLast, formatIp, parseIp } from '../model/ip.ts';
+import { cidrContainsIp, cidrLast, formatIp, parseIp, sameCidrs } from '../model/ip.ts';
+import { labelsKey } from '../model/labels.ts';
 import type { Cidr, IpAddress, IpFamily } from '../model/ip.ts';
 import type { Peer } from '../model/peer.ts';
 import type { Policy } from '../model/policy.ts';
@@ -369,7 +370,7 @@ export class IdentityIndex {
     for (const e of this.peerTable) {
       if (e === undefined || e.peer.kind !== 'networkSets') continue;
       const now = c.peers.get(e.peer)?.nets ?? [];
-      if (sameNets(e.nets, now)) continue;
+      if (sameCidrs(e.nets, now)) continue;
       ranges.push(...e.nets, ...now);
       e.nets = now;
       nets = true;
@@ -986,13 +987,6 @@ function groupMatches(c: Compiled, peer: Peer, g: { readonly namespace: string; 
   }
 }
 
-function labelsKey(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels);
-  if (keys.length > 1) keys.sort();
-  let out = '';
-  for (const k of keys) out += `${k}\u0001${labels[k] ?? ''}\u0002`;
-  return out;
-}
 
 /** [first, last] blocks of the family between every CIDR boundary the policies mention. */
 function elementaryIntervals(c: Compiled, fam: IpFamily): Array<[bigint, bigint]> {
@@ -1091,16 +1085,6 @@ function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   return true;
 }
 
-function sameNets(a: readonly Cidr[], b: readonly Cidr[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined || x.family !== y.family || x.network !== y.network || x.prefix !== y.prefix) return false;
-  }
-  return true;
-}
 
 function sameRegions(a: readonly RegionIdentity[], b: readonly RegionIdentity[]): boolean {
   if (a.length !== b.length) return false;

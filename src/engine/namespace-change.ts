@@ -6,7 +6,7 @@
 // then selects the pods of those namespaces again, as if they had changed. Anything else
 // about namespaces (one added, removed, renamed or moved, a name twice) is compile()'s.
 import type { Cluster, Namespace } from '../model/cluster.ts';
-import type { Cidr } from '../model/ip.ts';
+import { sameCidrs } from '../model/ip.ts';
 import type { Labels } from '../model/labels.ts';
 import type { NamespaceScope, Peer } from '../model/peer.ts';
 import type { Lineage, PreparedPeer } from './compile.ts';
@@ -83,7 +83,7 @@ export function preparedAfter(peers: ReadonlyMap<Peer, PreparedPeer>, cluster: C
       now = preparePeer(cluster, inScope, peer, prepared.key, peer.path, problems);
       byKey.set(prepared.key, now);
     }
-    if (!sameNets(prepared.nets ?? [], now.nets ?? [])) out.set(peer, now);
+    if (!sameCidrs(prepared.nets ?? [], now.nets ?? [])) out.set(peer, now);
   }
   return out;
 }
@@ -110,13 +110,3 @@ function sameLabels(a: Labels, b: Labels): boolean {
   return true;
 }
 
-function sameNets(a: readonly Cidr[], b: readonly Cidr[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined || x.family !== y.family || x.network !== y.network || x.prefix !== y.prefix) return false;
-  }
-  return true;
-}

@@ -34,6 +34,7 @@
 // gets compile().
 import type { Cluster, Pod } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
+import { labelsKey } from '../model/labels.ts';
 import type { IpAddress } from '../model/ip.ts';
 import type { NamespaceScope, Peer } from '../model/peer.ts';
 import type { Policy } from '../model/policy.ts';
@@ -555,14 +556,6 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
   return result;
 }
 
-/** A canonical text of a label set. */
-function labelsKey(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels);
-  if (keys.length > 1) keys.sort();
-  let out = '';
-  for (const k of keys) out += `${k}\u0001${labels[k] ?? ''}\u0002`;
-  return out;
-}
 
 /** The peers (and notPeers) of every rule of a policy, one entry per rule slot. */
 function peersOf(p: Policy): Peer[] {

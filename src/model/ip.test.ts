@@ -1,7 +1,7 @@
 // Tests for IP/CIDR parsing and containment (IPv4 and IPv6).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalIp, cidrContainsCidr, cidrContainsIp, formatCidr, parseCidr, parseIp } from './ip.ts';
+import { canonicalIp, cidrContainsCidr, cidrContainsIp, formatCidr, parseCidr, parseIp, sameCidrs } from './ip.ts';
 
 const ipCases: Array<[string, string | undefined]> = [
   ['10.0.0.1', '10.0.0.1'],
@@ -43,4 +43,16 @@ test('containment never crosses address families', () => {
   assert.ok(cidrContainsIp(v6, parseIp('::1')!));
   assert.ok(cidrContainsCidr(parseCidr('10.0.0.0/8')!, parseCidr('10.1.0.0/16')!));
   assert.ok(!cidrContainsCidr(parseCidr('10.1.0.0/16')!, parseCidr('10.0.0.0/8')!));
+});
+
+test('sameCidrs: same prefixes in the same order', () => {
+  const c = (t: string) => parseCidr(t) as NonNullable<ReturnType<typeof parseCidr>>;
+  const cases: Array<[string, string[], string[], boolean]> = [
+    ['both empty', [], [], true],
+    ['equal lists', ['10.0.0.0/8', 'fd00::/64'], ['10.0.0.0/8', 'fd00::/64'], true],
+    ['other prefix length', ['10.0.0.0/8'], ['10.0.0.0/16'], false],
+    ['other order', ['10.0.0.0/8', '192.168.0.0/16'], ['192.168.0.0/16', '10.0.0.0/8'], false],
+    ['other length', ['10.0.0.0/8'], [], false],
+  ];
+  for (const [name, a, b, want] of cases) assert.equal(sameCidrs(a.map(c), b.map(c)), want, name);
 });

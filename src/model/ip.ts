@@ -144,3 +144,15 @@ export function canonicalIp(text: string): string | undefined {
   const ip = parseIp(text);
   return ip === undefined ? undefined : formatIp(ip);
 }
+
+/** Whether two CIDR lists hold the same prefixes in the same order. */
+export function sameCidrs(a: readonly Cidr[], b: readonly Cidr[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x.family !== y.family || x.network !== y.network || x.prefix !== y.prefix) return false;
+  }
+  return true;
+}
