@@ -29,7 +29,7 @@ import { createPlanner } from '../dataplane/plan.ts';
 import type { Planner } from '../dataplane/plan.ts';
 import { renderRuleset } from '../dataplane/render.ts';
 import type { Ruleset } from '../dataplane/ruleset.ts';
-import { analyze } from '../engine/analyze.ts';
+import { notEnforcedFindings } from '../engine/analyze.ts';
 import { compile } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
 import { recompile } from '../engine/recompile.ts';
@@ -278,14 +278,14 @@ class NodeAgent implements Agent {
         const { cluster, policies } = patched.base.snapshot;
         const policiesChanged = policies !== model.base.snapshot.policies;
         compiled = patched.changed.size === 0 && !relabel.changed && !policiesChanged ? model.compiled : recompile(model.compiled, cluster, policies, patched.hint);
-        reports = policiesChanged ? enforcementReports({ ...model.build, snapshot: patched.base.snapshot }, policies, analyze(compiled)) : model.reports;
+        reports = policiesChanged ? enforcementReports({ ...model.build, snapshot: patched.base.snapshot }, policies, notEnforcedFindings(policies.policies)) : model.reports;
         this.#model = { base: patched.base, compiled, reports, build: model.build };
       } else {
         const objects = this.#cache.objects();
         const build = buildModel(objects, this.#handlers, this.#conversions);
         const { cluster, policies } = build.snapshot;
         compiled = model === undefined ? compile(cluster, policies) : recompile(model.compiled, cluster, policies);
-        reports = enforcementReports(build, build.snapshot.policies, analyze(compiled));
+        reports = enforcementReports(build, build.snapshot.policies, notEnforcedFindings(build.snapshot.policies.policies));
         this.#model = { base: patchBase(build.snapshot, objects), compiled, reports, build: { refs: build.refs, podsWithoutAddress: build.podsWithoutAddress } };
       }
       next = this.#planner.plan(compiled, { node: this.#o.node });

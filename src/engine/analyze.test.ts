@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Policy } from '../model/policy.ts';
-import { analyze, ruleCovers } from './analyze.ts';
+import { analyze, notEnforcedFindings, ruleCovers } from './analyze.ts';
 import { compile, internals } from './compile.ts';
 import { matchRule } from './match-rule.ts';
 import { clusterArb, policySetArb } from './random-policies.ts';
@@ -53,6 +53,20 @@ for (const c of cases) {
     for (const f of findings) assert.ok(f.message.length > 20);
   });
 }
+
+test('notEnforcedFindings: property — exactly analyze()\'s L7 and FQDN findings, in the same order (the agent\'s reports read them)', () => {
+  let seen = 0;
+  fc.assert(fc.property(clusterArb, policySetArb, (c, ps) => {
+    const withGaps: Policy[] = ps.policies.map((p, i) => (i % 3 === 0 && p.ingress !== undefined && p.ingress.rules.length > 0
+      ? { ...p, ingress: { ...p.ingress, rules: p.ingress.rules.map((r, j) => (j === 0 ? { ...r, l7: { protocol: 'http', summary: 'GET /' } } : r)) } }
+      : p));
+    const set = { ...ps, policies: withGaps };
+    const want = analyze(compile(c, set)).filter((f) => f.code === 'l7-not-enforced' || f.code === 'fqdn-needs-dns');
+    assert.deepEqual(notEnforcedFindings(set.policies), want);
+    seen += want.length;
+  }), { numRuns: 200 });
+  assert.ok(seen > 50, `only ${seen} findings in 200 runs`);
+});
 
 test('analyze: property — ruleCovers is sound: whenever the later rule matches a flow, the earlier one does', () => {
   fc.assert(fc.property(clusterArb, policySetArb, (cl, ps) => {

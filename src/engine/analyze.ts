@@ -24,6 +24,32 @@ export interface Finding {
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 
+const l7Message = (name: string, rule: Rule, l7: NonNullable<Rule['l7']>): string =>
+  `${name} ${rule.path} has L7 rules (${l7.protocol}: ${l7.summary}); they are not enforced, the rule matches at L3/L4 only`;
+const fqdnMessage = (name: string, peer: Extract<Peer, { kind: 'fqdn' }>): string =>
+  `${name} ${peer.path} names ${peer.pattern}; FQDN rules need DNS and never match a bare IP flow`;
+
+/**
+ * Only the findings about what the dataplane does not enforce (L7 rules, FQDN peers), the
+ * same as analyze() gives for them: they depend on each policy alone, so the agent gets
+ * its reports without analyze()'s work over every pod (about 100 ms at 100k pods).
+ */
+export function notEnforcedFindings(policies: readonly Policy[]): Finding[] {
+  const out: Finding[] = [];
+  for (const p of policies) {
+    const name = policyDisplayName(p.ref);
+    for (const direction of DIRECTIONS) {
+      for (const rule of p[direction]?.rules ?? []) {
+        if (rule.l7 !== undefined) out.push({ severity: 'info', code: 'l7-not-enforced', policyId: p.id, policy: p.ref, message: l7Message(name, rule, rule.l7), path: rule.path });
+        for (const peer of rule.peers ?? []) {
+          if (peer.kind === 'fqdn') out.push({ severity: 'info', code: 'fqdn-needs-dns', policyId: p.id, policy: p.ref, message: fqdnMessage(name, peer), path: peer.path });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export function analyze(compiled: CompiledCluster): Finding[] {
   const c = internals(compiled);
   const findings: Finding[] = [];
@@ -66,9 +92,9 @@ export function analyze(compiled: CompiledCluster): Finding[] {
             break;
           }
         }
-        if (rule.l7 !== undefined) add('info', 'l7-not-enforced', `${name} ${rule.path} has L7 rules (${rule.l7.protocol}: ${rule.l7.summary}); they are not enforced, the rule matches at L3/L4 only`, rule.path);
+        if (rule.l7 !== undefined) add('info', 'l7-not-enforced', l7Message(name, rule, rule.l7), rule.path);
         for (const peer of rule.peers ?? []) {
-          if (peer.kind === 'fqdn') add('info', 'fqdn-needs-dns', `${name} ${peer.path} names ${peer.pattern}; FQDN rules need DNS and never match a bare IP flow`, peer.path);
+          if (peer.kind === 'fqdn') add('info', 'fqdn-needs-dns', fqdnMessage(name, peer), peer.path);
           if (peer.kind === 'service') {
             const bare = (c.peers.get(peer)?.services ?? []).filter((svc) => svc.selector === undefined).map((svc) => svc.key);
             if (bare.length > 0) add('warning', 'service-without-selector', `${name} ${peer.path} matches Service${bare.length > 1 ? 's' : ''} ${bare.join(', ')} without a selector; their endpoints are not modelled, so they add no backend`, peer.path);
