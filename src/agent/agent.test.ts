@@ -416,3 +416,36 @@ test('policy changes (patched model, incremental compile) give the table and the
   }
   assert.equal(report(WIDGET, 'trial')?.state, 'NotEnforced', 'the staged report stays');
 });
+
+// kubernetes.io/docs/concepts/architecture/nodes/#heartbeats: kubelets update their Node's
+// status all the time, and the agent's own report annotations come back as events. Such
+// updates convert as before: no rebuild, no transaction.
+test('updates that change nothing the model reads (Node status, annotations) cost no rebuild and no transaction', async (t) => {
+  const handlers = new CountingTable(DEFAULT_HANDLERS);
+  const { store, table, agent } = setup(t, { handlers });
+  seed(store);
+  for (let i = 0; i < 30; i++) store.create(runningPod('demo', `filler-${i}`, { app: 'filler' }, `10.0.3.${i + 1}`, { node: 'n2' }));
+  store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' }, spec: { podCIDR: '10.0.1.0/24' }, status: { addresses: [{ type: 'InternalIP', address: '192.0.2.2' }], conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: 't0' }] } });
+  store.create(DEMO_POLICY);
+  agent.start();
+  await agent.whenIdle();
+  const transactions = table.transactions.length;
+  const lookups = handlers.lookups;
+  const reconciles = agent.status().reconciles;
+  for (let i = 1; i <= 5; i++) {
+    const n = store.get(NODE, 'n2');
+    store.update({ ...n, status: { ...(n['status'] as object), conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: `t${i}` }] } }, { subresource: 'status' });
+    const p = store.get(NETPOL, 'demo-policy', 'demo');
+    store.update({ ...p, metadata: { ...p.metadata, annotations: { note: `v${i}` } } });
+    await agent.whenIdle();
+  }
+  assert.equal(agent.status().reconciles - reconciles, 5, 'each round reached the agent');
+  assert.equal(table.transactions.length, transactions, 'no transaction');
+  assert.ok(handlers.lookups - lookups <= 5 * 4, `${handlers.lookups - lookups} handler lookups for 5 rounds: not a rebuild (a rebuild looks up ~40)`);
+  // A change the model reads still goes through (a Node is not patched: a full build).
+  const before = handlers.lookups;
+  const n = store.get(NODE, 'n2');
+  store.update({ ...n, status: { ...(n['status'] as object), addresses: [{ type: 'InternalIP', address: '192.0.2.20' }] } }, { subresource: 'status' });
+  await agent.whenIdle();
+  assert.ok(handlers.lookups - before > 30, 'a new node address rebuilds the model');
+});

@@ -53,6 +53,7 @@ import { ObjectCache } from './object-cache.ts';
 import type { PodPatchBase } from './pod-patch.ts';
 import { patchBase, patchPods } from './pod-patch.ts';
 import { patchPolicies } from './policy-patch.ts';
+import { dropUnchanged } from './unchanged-objects.ts';
 
 export interface AgentOptions {
   /** This node's name: pods with spec.nodeName equal to it are the table's local pods. */
@@ -268,10 +269,12 @@ class NodeAgent implements Agent {
       // with problems or warnings, so the reports can change only through the policies:
       // they are recomputed when policies changed and kept otherwise. The policy patch
       // goes before the pod patch, which updates the base in place even when it declines.
+      // Updates that convert as before (Node status, annotations) are dropped first.
       const model = this.#model;
       this.#model = undefined;
       const relabel = model === undefined || pending.all ? undefined : patchNamespaces(model.base, pending.namespaces, this.#handlers);
-      const repolicy = relabel === undefined ? undefined : pending.others.size === 0 ? { snapshot: relabel.base.snapshot } : patchPolicies(relabel.base, pending.others, this.#handlers);
+      const others = relabel === undefined ? undefined : dropUnchanged(relabel.base.otherObjects, pending.others, this.#handlers);
+      const repolicy = relabel === undefined || others === undefined ? undefined : others.size === 0 ? { snapshot: relabel.base.snapshot } : patchPolicies(relabel.base, others, this.#handlers);
       const patched = relabel === undefined || repolicy === undefined ? undefined : patchPods({ ...relabel.base, snapshot: repolicy.snapshot }, pending.pods, this.#handlers);
       let compiled: CompiledCluster;
       if (model !== undefined && relabel !== undefined && repolicy !== undefined && patched !== undefined) {
