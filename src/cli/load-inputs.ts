@@ -1,7 +1,9 @@
 // Reading `-f` inputs for a command: files, directories and `-` (stdin) through api/,
-// into a Snapshot, with every problem of every file collected. Commands that need valid
+// into a Snapshot read by the command's handlers (its dialect flags choose them), with
+// every problem of every file collected. Commands that need valid
 // input print the problems (one formatProblem line each) and stop with exit code 2.
 import { readInputs } from '../api/read-inputs.ts';
+import type { HandlerTable } from '../api/handlers.ts';
 import { buildSnapshot } from '../api/snapshot.ts';
 import type { Snapshot } from '../api/snapshot.ts';
 import { formatProblem } from '../api/problem.ts';
@@ -24,10 +26,10 @@ export function checkStdinOnce(...lists: ReadonlyArray<readonly string[]>): void
   if (n > 1) throw new CliError('"-" (stdin) may be given only once');
 }
 
-export async function loadInputs(paths: readonly string[], io: CliIo): Promise<LoadedInputs> {
+export async function loadInputs(paths: readonly string[], io: CliIo, handlers: HandlerTable): Promise<LoadedInputs> {
   checkStdinOnce(paths);
   const read = await readInputs(paths, io.stdin);
-  const snapshot = buildSnapshot(read.documents);
+  const snapshot = buildSnapshot(read.documents, handlers);
   const all = dedupe([...read.problems, ...snapshot.problems, ...snapshot.warnings]);
   return {
     snapshot,
@@ -47,8 +49,8 @@ export function printProblems(io: CliIo, problems: readonly Problem[]): void {
  * For commands that cannot work on invalid input: prints warnings, and on errors prints
  * them and throws a CliError (exit 2) whose message sums them up.
  */
-export async function loadValidInputs(paths: readonly string[], io: CliIo, what = 'input'): Promise<LoadedInputs> {
-  const loaded = await loadInputs(paths, io);
+export async function loadValidInputs(paths: readonly string[], io: CliIo, handlers: HandlerTable, what = 'input'): Promise<LoadedInputs> {
+  const loaded = await loadInputs(paths, io, handlers);
   printProblems(io, [...loaded.errors, ...loaded.warnings]);
   if (loaded.errors.length > 0) {
     const n = loaded.errors.length;

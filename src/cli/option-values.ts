@@ -1,5 +1,8 @@
-// Parsing of flag values shared by commands (--from/--to, --port, --protocol, -n):
-// each parser returns a typed value or throws a CliError naming the flag and the value.
+// Parsing of flag values shared by commands (--from/--to, --port, --protocol, -n, Cilium's
+// policy-cidr-match-mode): each parser returns a typed value or throws a CliError naming
+// the flag and the value.
+import type { PolicyCidrMatchMode } from '../api/cilium/agent-flags.ts';
+import { readPolicyCidrMatchMode } from '../api/cilium/agent-flags.ts';
 import { canonicalIp } from '../model/ip.ts';
 import { PROTOCOLS, isProtocol } from '../model/protocol.ts';
 import type { Protocol } from '../model/protocol.ts';
@@ -67,4 +70,11 @@ export function parseNamespaces(flag: string, text: string): string[] {
     if (!DNS_LABEL.test(name)) throw new CliError(`${flag} ${JSON.stringify(name)}: not a namespace name`);
   }
   return [...new Set(names)];
+}
+
+/** Cilium's policy-cidr-match-mode: comma (or space) lists, repeatable; none: Cilium's default. */
+export function parseCiliumCidrMatchMode(flag: string, values: readonly string[]): PolicyCidrMatchMode[] {
+  const r = readPolicyCidrMatchMode(values);
+  if (!r.ok) throw new CliError(`${flag}: ${r.message}`);
+  return [...r.modes];
 }

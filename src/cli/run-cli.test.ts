@@ -9,6 +9,7 @@ import { EngineError } from '../engine/engine-error.ts';
 import { CliError } from './cli-error.ts';
 import type { CliIo } from './cli-io.ts';
 import { reportError, runCli } from './run-cli.ts';
+import { CLI_WIRING } from '../main/cli-wiring.ts';
 
 interface Captured { io: CliIo; out: () => string; err: () => string }
 
@@ -46,15 +47,15 @@ for (const c of errorCases) {
 
 test('runCli returns the command\'s exit code and never throws on bad usage', async () => {
   const cap = capture();
-  assert.equal(await runCli(['eval', '-f', xyz, '--from', 'x/a', '--to', 'x/b', '--port', '80'], cap.io), 1);
+  assert.equal(await runCli(['eval', '-f', xyz, '--from', 'x/a', '--to', 'x/b', '--port', '80'], cap.io, CLI_WIRING), 1);
   assert.match(cap.out(), /^DENIED x\/a -> x\/b TCP\/80\n/);
   const bad = capture();
-  assert.equal(await runCli(['nope'], bad.io), 2);
+  assert.equal(await runCli(['nope'], bad.io, CLI_WIRING), 2);
 });
 
 test('matrix draws progress on a terminal stderr and erases it', async () => {
   const cap = capture(true);
-  assert.equal(await runCli(['matrix', '-f', xyz, '-o', 'csv'], cap.io), 0);
+  assert.equal(await runCli(['matrix', '-f', xyz, '-o', 'csv'], cap.io, CLI_WIRING), 0);
   // ESC [ K erases the line; shown as <EL> so the patterns stay printable.
   const err = cap.err().replaceAll('\x1b[K', '<EL>');
   assert.match(err, /^\r<EL>matrix TCP\/80: 0\/\d+ \(0%\)/);
@@ -64,6 +65,6 @@ test('matrix draws progress on a terminal stderr and erases it', async () => {
 
 test('matrix is quiet on a non-terminal stderr', async () => {
   const cap = capture(false);
-  assert.equal(await runCli(['matrix', '-f', xyz], cap.io), 0);
+  assert.equal(await runCli(['matrix', '-f', xyz], cap.io, CLI_WIRING), 0);
   assert.equal(cap.err(), '');
 });

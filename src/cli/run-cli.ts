@@ -6,7 +6,7 @@ import { InputError, formatProblem } from '../api/problem.ts';
 import { EngineError } from '../engine/engine-error.ts';
 import type { CliIo } from './cli-io.ts';
 import { CliError } from './cli-error.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CliWiring, CommandContext } from './command-context.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerDataplane } from './commands/dataplane-render.ts';
 import { registerDiff } from './commands/diff.ts';
@@ -31,6 +31,7 @@ import { registerAgent } from './commands/agent.ts';
 import { registerConvert } from './commands/convert.ts';
 
 export type { CliIo } from './cli-io.ts';
+export type { CliWiring } from './command-context.ts';
 
 const HINT = '(run "palisade --help" for usage)';
 
@@ -105,14 +106,15 @@ export function reportError(e: unknown, io: CliIo): number {
   return EXIT.internal;
 }
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/** Runs one command; `wiring` holds the concrete parts main/ chose (src/main/cli-wiring.ts). */
+export async function runCli(argv: readonly string[], io: CliIo, wiring: CliWiring): Promise<number> {
   // A closed pipe (`palisade matrix ... | head`) is not an error worth a stack trace. The
   // error arrives after the write returned, so the listener stays for the process' life.
   const ignorePipe = (err: NodeJS.ErrnoException): void => {
     if (err.code !== 'EPIPE') io.stderr.write(`error: cannot write output: ${err.message}\n`);
   };
   io.stdout.on('error', ignorePipe);
-  const ctx: CommandContext = { io, exitCode: EXIT.ok };
+  const ctx: CommandContext = { io, handlers: wiring.handlers, exitCode: EXIT.ok };
   try {
     await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;

@@ -16,12 +16,18 @@
 //
 // Environment: NODE_NAME, PALISADE_HEALTH_PORT (default 9750), PALISADE_LOG_LEVEL (info),
 // PALISADE_RESYNC_SECONDS (relist period, default 1800; 0 off), PALISADE_CLEANUP_ON_EXIT,
-// PALISADE_REPORT (false: write no enforcement annotations).
+// PALISADE_REPORT (false: write no enforcement annotations),
+// PALISADE_CILIUM_POLICY_CIDR_MATCH_MODE (Cilium's policy-cidr-match-mode, the value of
+// cilium-config, so that Cilium policies mean here what they mean to Cilium's agents;
+// --cilium-policy-cidr-match-mode wins over it).
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAgent } from '../agent/agent.ts';
+import { ciliumAgentOptions, readPolicyCidrMatchMode } from '../api/cilium/agent-flags.ts';
+import { handlerTable, kindHandlers } from '../api/handlers.ts';
+import { CIDR_MATCH_MODE_ENV } from '../cli/commands/agent.ts';
 import type { HealthServer } from '../agent/health-server.ts';
 import { startHealthServer } from '../agent/health-server.ts';
 import { sessionNodeTable } from '../agent/node-table.ts';
@@ -32,7 +38,7 @@ import { kubernetesStatusWriter } from '../sources/kubernetes-status-writer.ts';
 import { systemClock } from '../store/clock.ts';
 
 const { values, positionals } = parseArgs({
-  options: { node: { type: 'string' }, kubeconfig: { type: 'string' } },
+  options: { node: { type: 'string' }, kubeconfig: { type: 'string' }, 'cilium-policy-cidr-match-mode': { type: 'string', multiple: true } },
   allowPositionals: true,
   strict: true,
 });
@@ -66,6 +72,13 @@ const healthPort = Number(env.PALISADE_HEALTH_PORT ?? '9750');
 if (!Number.isInteger(healthPort) || healthPort < 1 || healthPort > 65535) fail(`PALISADE_HEALTH_PORT ${JSON.stringify(env.PALISADE_HEALTH_PORT)}: want 1..65535`);
 const resyncSeconds = Number(env.PALISADE_RESYNC_SECONDS ?? '1800');
 if (!Number.isFinite(resyncSeconds) || resyncSeconds < 0) fail(`PALISADE_RESYNC_SECONDS ${JSON.stringify(env.PALISADE_RESYNC_SECONDS)}: want seconds >= 0`);
+const modeFlag = values['cilium-policy-cidr-match-mode'];
+const modeEnv = env[CIDR_MATCH_MODE_ENV];
+const cidrModes = readPolicyCidrMatchMode(modeFlag ?? (modeEnv === undefined ? [] : [modeEnv]));
+if (!cidrModes.ok) fail(`${modeFlag === undefined ? CIDR_MATCH_MODE_ENV : '--cilium-policy-cidr-match-mode'}: ${cidrModes.message}`);
+const modes = cidrModes.ok ? cidrModes.modes : [];
+// One table for everything that reads objects: the resources followed and the agent's model.
+const handlers = handlerTable(kindHandlers({ cilium: ciliumAgentOptions(modes) }));
 
 const logger = pino({ level: env.PALISADE_LOG_LEVEL ?? 'info', base: { node } });
 const kc = new KubeConfig();
@@ -80,13 +93,13 @@ try {
 const registry = new Registry();
 registry.setDefaultLabels({ node });
 collectDefaultMetrics({ register: registry });
-const resources = defaultKubernetesResources();
+const resources = defaultKubernetesResources(handlers);
 const { table, fallback } = await sessionNodeTable(null);
 if (fallback !== undefined) logger.warn({ reason: fallback }, 'no persistent nft session: every table change spawns nft (slower)');
 const agent = createAgent({
   node, netns: null,
-  source: kubernetesSource({ kubeConfig: kc, resources, resyncMs: resyncSeconds * 1000 }),
-  applier: table,
+  source: kubernetesSource({ kubeConfig: kc, resources, resyncMs: resyncSeconds * 1000, handlers }),
+  applier: table, handlers,
   clock: systemClock(), logger, metrics: registry,
   ...(env.PALISADE_REPORT !== undefined && !flag(env.PALISADE_REPORT) ? {} : { statusWriter: kubernetesStatusWriter(kc, resources) }),
 });
@@ -119,5 +132,5 @@ try {
 } catch (e) {
   fail(`cannot serve health on 127.0.0.1:${healthPort}: ${e instanceof Error ? e.message : String(e)}`);
 }
-logger.info({ server: kc.getCurrentCluster()?.server, healthPort, resources: resources.map((r) => r.resource) }, 'palisade agent starting');
+logger.info({ server: kc.getCurrentCluster()?.server, healthPort, resources: resources.map((r) => r.resource), ciliumPolicyCidrMatchMode: modes }, 'palisade agent starting');
 agent.start();

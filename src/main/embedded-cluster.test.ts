@@ -2,7 +2,7 @@
 // lab's nodes, a pod created in the store runs in the lab and is reported Running, a
 // restart after an unclean stop (lab left behind, as after a crash) reuses the lab and
 // adopts the running pod with its address, serving writes a 0600 kubeconfig, and
-// stop({ destroy }) leaves no namespace behind.
+// stop({ destroy }) leaves no namespace behind; the engine settings reach the agents.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNoNetnsLeft, labSkipReason } from '../lab/test-support.ts';
 import { destroyLab } from '../lab/topology.ts';
+import { readRuntime } from '../cli/commands/up-runtime.ts';
+import { renderRuleset } from '../dataplane/render.ts';
+import type { EmbeddedClusterOptions } from './embedded-cluster.ts';
 import { startEmbeddedCluster } from './embedded-cluster.ts';
 
 const skip = await labSkipReason();
@@ -56,5 +59,49 @@ describe('embedded cluster', { skip }, () => {
     assert.equal((second.store.get(POD, 'web', 'demo') as { status: { podIP: string } }).status.podIP, labPod?.ipv4);
     await second.stop({ destroy: true });
     await assertNoNetnsLeft(prefix);
+  });
+});
+
+// `palisade up --cilium-policy-cidr-match-mode nodes` reaches the agents (the Cilium reader
+// of docs/policy-models.md): the same store read by agents of either setting gives node-0
+// another table. Cilium: "CIDR rules do not apply to traffic where both sides of the
+// connection are either managed by Cilium or use an IP belonging to a node in the cluster"
+// unless policy-cidr-match-mode includes nodes
+// (https://docs.cilium.io/en/stable/security/policy/language/#ip-cidr-based).
+describe('embedded cluster: engine settings', { skip }, () => {
+  it('reads Cilium CIDR rules with the dialect it was started with, and records it', async (t) => {
+    const home = mkdtempSync(join(tmpdir(), 'palisade-embedded-'));
+    let prefix = 'pl-never-';
+    t.after(async () => {
+      await destroyLab(join(home, 'lab'));
+      await assertNoNetnsLeft(prefix);
+      rmSync(home, { recursive: true, force: true });
+    });
+    const drop = /log prefix "palisade drop CiliumNetworkPolicy demo\/client-egress: "/;
+    const table = async (dialect: EmbeddedClusterOptions['dialect'], seed: boolean): Promise<string> => {
+      const c = await startEmbeddedCluster({ home, nodes: 1, ...(dialect === undefined ? {} : { dialect }) });
+      prefix = c.lab?.prefix ?? prefix;
+      try {
+        if (seed) {
+          c.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+          c.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'c', image: 'agnhost' }] } });
+          c.store.create({
+            apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'client-egress', namespace: 'demo' },
+            spec: { endpointSelector: { matchLabels: { app: 'client' } }, egress: [{ toCIDR: ['0.0.0.0/0', '::/0'] }] },
+          });
+        }
+        await c.waitForConvergence({ timeoutMs: 30_000 });
+        assert.deepEqual(readRuntime(home)?.ciliumPolicyCidrMatchMode, dialect?.cilium?.policyCidrMatchMode ?? []);
+        const applied = c.agents[0]?.applied();
+        assert.ok(applied !== undefined);
+        return renderRuleset(applied);
+      } finally {
+        await c.stop({ destroy: false });
+      }
+    };
+    const byDefault = await table(undefined, true);
+    assert.match(byDefault, drop, 'by default the CIDR leaves node-0 out: its egress there is dropped');
+    const nodes = await table({ cilium: { policyCidrMatchMode: ['nodes'] } }, false);
+    assert.doesNotMatch(nodes, drop, 'with nodes the CIDR covers every address but pods, and demo/client is the only pod');
   });
 });

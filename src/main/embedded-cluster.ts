@@ -9,7 +9,9 @@
 // A lab left over by a crashed `up` is reused when it is intact and matches the node
 // count, else destroyed and recreated; the kubelet then repairs pods from the store.
 // Where the lab cannot run (not root, no iproute2/nftables) the control plane still
-// starts and `enforced` is false with the reasons: nothing is enforced then.
+// starts and `enforced` is false with the reasons: nothing is enforced then. Everything
+// that reads policies (the agents, their sources, the API's validation) reads them with
+// one handler table, built here for the engine settings of `dialect`.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import type { Agent } from '../agent/agent.ts';
 import { createAgent } from '../agent/agent.ts';
 import type { HealthServer } from '../agent/health-server.ts';
 import { startHealthServer } from '../agent/health-server.ts';
+import type { DialectOptions } from '../api/handlers.ts';
+import { handlerTable, kindHandlers } from '../api/handlers.ts';
 import type { Logger } from '../agent/logger.ts';
 import { errorFields, SILENT_LOGGER } from '../agent/logger.ts';
 import { sessionNodeTable } from '../agent/node-table.ts';
@@ -61,6 +65,8 @@ export interface EmbeddedClusterOptions {
   readonly pidfile?: boolean;
   /** Agents' coalescing window (ms). */
   readonly debounceMs?: number;
+  /** Engine settings that change what policies mean (Cilium's policy-cidr-match-mode); default: each engine's defaults. */
+  readonly dialect?: DialectOptions;
 }
 
 export interface EmbeddedCluster {
@@ -105,8 +111,10 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
   const logger = o.logger ?? SILENT_LOGGER;
   const home = o.home;
   mkdirSync(home, { recursive: true, mode: 0o700 });
+  const dialect = o.dialect ?? {};
+  const handlers = handlerTable(kindHandlers(dialect));
   const store = openStore({
-    dir: join(home, HOME_FILES.store), clock, idGenerator: randomUUID, defaultValidator: apiValidator(),
+    dir: join(home, HOME_FILES.store), clock, idGenerator: randomUUID, defaultValidator: apiValidator(handlers),
     // Every write is already durable in the log; a failed background snapshot only means a longer log until the next try.
     onCompactionError: (err) => logger.warn({ ...errorFields(err) }, 'store compaction failed; writes stay durable in the log, retried later'),
   });
@@ -147,8 +155,8 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
         tables.push(table);
         if (fallback !== undefined) logger.warn({ node: n.name, reason: fallback }, 'no persistent nft session: every table change spawns nft (slower)');
         const agent = createAgent({
-          node: n.name, netns: n.netns, source: embeddedStoreSource(store), applier: table,
-          clock, logger, metrics, statusWriter: storeStatusWriter(store),
+          node: n.name, netns: n.netns, source: embeddedStoreSource(store, { handlers }), applier: table,
+          clock, logger, metrics, statusWriter: storeStatusWriter(store), handlers,
           ...(o.debounceMs === undefined ? {} : { debounceMs: o.debounceMs }),
         });
         agents.push(agent);
@@ -177,6 +185,7 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
     reasons,
     ...(lab === undefined ? {} : { labId: lab.id }),
     nodes: (lab?.nodes ?? []).map((n, i) => ({ name: n.name, netns: n.netns, ...(health[i] === undefined ? {} : { healthPort: health[i].port }) })),
+    ciliumPolicyCidrMatchMode: dialect.cilium?.policyCidrMatchMode ?? [],
   };
   writeRuntime(home, runtime);
 

@@ -8,12 +8,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { ciliumAgentOptions, readPolicyCidrMatchMode } from '../api/cilium/agent-flags.ts';
 import { HOME_FILES, livePid } from '../cli/commands/up-runtime.ts';
 import type { EmbeddedCluster } from './embedded-cluster.ts';
 import { startEmbeddedCluster } from './embedded-cluster.ts';
 
 const { values } = parseArgs({
-  options: { home: { type: 'string' }, nodes: { type: 'string', default: '1' }, port: { type: 'string', default: '0' } },
+  options: {
+    home: { type: 'string' }, nodes: { type: 'string', default: '1' }, port: { type: 'string', default: '0' },
+    'cilium-policy-cidr-match-mode': { type: 'string', multiple: true },
+  },
   strict: true,
 });
 const home = values.home;
@@ -28,6 +32,9 @@ const fail = (message: string): never => {
 if (home === undefined || home === '') fail('--home is required');
 if (!Number.isInteger(nodes) || nodes < 1 || nodes > 250) fail(`--nodes ${values.nodes}: want an integer 1..250`);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${values.port}: want 0..65535`);
+const cidrModes = readPolicyCidrMatchMode(values['cilium-policy-cidr-match-mode'] ?? []);
+if (!cidrModes.ok) fail(`--cilium-policy-cidr-match-mode: ${cidrModes.message}`);
+const modes = cidrModes.ok ? cidrModes.modes : [];
 const dir = home as string;
 mkdirSync(dir, { recursive: true, mode: 0o700 });
 const other = livePid(dir);
@@ -55,8 +62,8 @@ process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 try {
-  out(`starting palisade in ${dir} (${nodes} lab node${nodes === 1 ? '' : 's'})`);
-  cluster = await startEmbeddedCluster({ home: dir, nodes, port, serve: true, health: true, pidfile: true, logger });
+  out(`starting palisade in ${dir} (${nodes} lab node${nodes === 1 ? '' : 's'}${modes.length === 0 ? '' : `; Cilium policy-cidr-match-mode: ${modes.join(',')}`})`);
+  cluster = await startEmbeddedCluster({ home: dir, nodes, port, serve: true, health: true, pidfile: true, logger, dialect: { cilium: ciliumAgentOptions(modes) } });
 } catch (e) {
   logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'start failed');
   fail(`cannot start: ${e instanceof Error ? e.message : String(e)}`);

@@ -9,6 +9,7 @@ import { loopbackServer } from '../../src/server/test-support.ts';
 import type { ObjectStore } from '../../src/store/object-store.ts';
 import { fakeClock } from '../../src/store/test-support.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
+import { CLI_WIRING } from '../../src/main/cli-wiring.ts';
 
 export interface CliRun {
   readonly code: number;
@@ -39,7 +40,7 @@ export async function runIn(home: string | undefined, args: readonly string[], s
   const code = await runCli(args, {
     stdout: out.stream, stderr: err.stream, stdin: Readable.from([stdin]),
     env: { HOME: home ?? tmpdir(), ...(home === undefined ? {} : { PALISADE_HOME: home }), ...env },
-  });
+  }, CLI_WIRING);
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -149,23 +149,27 @@ const K8S_TO_NODES = {
   spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '192.168.0.0/16' } }] }], policyTypes: ['Egress'] },
 };
 const NODES_MODE = handlerTable(kindHandlers({ cilium: { policyCidrMatchMode: ['nodes'] } }));
-const nodeCases: Array<{ name: string; input: Manifest; to: ConversionTarget; nodesMode?: boolean; notes: RegExp[]; absent?: RegExp }> = [
+const nodeCases: Array<{ name: string; input: Manifest; to: ConversionTarget; nodesMode?: boolean; defaultTarget?: boolean; notes: RegExp[]; absent?: RegExp }> = [
+  // nodesMode: read with policy-cidr-match-mode=nodes and converted for such an agent (palisade convert --cilium-policy-cidr-match-mode nodes).
   { name: 'cilium CIDR → k8s: the pods and nodes the ipBlock now matches are listed', input: CILIUM_CIDR, to: 'k8s',
     notes: [/toCIDRSet\[0\]: a Cilium CIDR never matches pods or nodes, an ipBlock does: pods a\/web and node n1 \(192\.168\.0\.10\) and host-network pod b\/agent \(192\.168\.0\.12\) are in 0\.0\.0\.0\/0 and now match/] },
   { name: 'cilium CIDR → calico: the same for Calico nets', input: CILIUM_CIDR, to: 'calico', notes: [/never matches pods or nodes, Calico nets do: .*node n1 \(192\.168\.0\.10\)/] },
   { name: 'cilium CIDR read with policy-cidr-match-mode=nodes → k8s: only pods are new', input: CILIUM_CIDR, to: 'k8s', nodesMode: true,
     notes: [/never matches pods, an ipBlock does: pods a\/web are in/], absent: /node n1/ },
-  { name: 'cilium CIDR read with policy-cidr-match-mode=nodes → cilium: the nodes match only on such an agent', input: CILIUM_CIDR, to: 'cilium', nodesMode: true,
+  { name: 'cilium CIDR read with policy-cidr-match-mode=nodes → cilium for a default agent: the nodes match only on such an agent', input: CILIUM_CIDR, to: 'cilium', nodesMode: true, defaultTarget: true,
     notes: [/never match cluster nodes.*node n1 \(192\.168\.0\.10\), host-network pod b\/agent \(192\.168\.0\.12\) are in 0\.0\.0\.0\/0 and no longer match \(select them with toNodes or toEntities host\/remote-node\)/] },
   { name: 'k8s ipBlock over the nodes → cilium: the nodes no longer match', input: K8S_TO_NODES, to: 'cilium',
     notes: [/to\[0\]: Cilium CIDR rules never match cluster nodes .*: node n1 \(192\.168\.0\.10\), host-network pod b\/agent \(192\.168\.0\.12\) are in 192\.168\.0\.0\/16/] },
   { name: 'cilium CIDR → cilium (default agent): nothing about nodes', input: CILIUM_CIDR, to: 'cilium', notes: [], absent: /node/ },
+  { name: 'cilium CIDR read with policy-cidr-match-mode=nodes → cilium for such an agent: nothing about nodes', input: CILIUM_CIDR, to: 'cilium', nodesMode: true, notes: [], absent: /node/ },
+  { name: 'k8s ipBlock over the nodes → cilium for a policy-cidr-match-mode=nodes agent: the nodes still match', input: K8S_TO_NODES, to: 'cilium', nodesMode: true, notes: [], absent: /node/ },
 ];
 for (const c of nodeCases) {
   test(`convert: ${c.name}`, () => {
     const before = buildSnapshot([...NODE_CLUSTER, c.input].map((o, i) => doc(o, i)), c.nodesMode === true ? NODES_MODE : undefined);
     assert.deepEqual(before.problems, []);
-    const out = convertPolicies(before.policies, before.cluster, c.to);
+    const target = c.nodesMode === true && c.defaultTarget !== true ? { cilium: { policyCidrMatchMode: ['nodes'] as const } } : {};
+    const out = convertPolicies(before.policies, before.cluster, c.to, target);
     const texts = out.notes.map((n) => `${n.path}: ${n.message}`);
     for (const re of c.notes) assert.ok(texts.some((t) => re.test(t)), `${re} in ${JSON.stringify(texts)}`);
     if (c.absent !== undefined) assert.ok(!texts.some((t) => c.absent?.test(t) === true), JSON.stringify(texts));

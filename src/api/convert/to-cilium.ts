@@ -2,7 +2,8 @@
 // https://docs.cilium.io/en/stable/network/kubernetes/policy/ and .../policy/language/).
 // Only the default tier maps (deny rules beat allows there); tiers and pass are reported.
 // Cilium CIDR rules never match pod IPs, so an ipBlock that covers pods of the snapshot
-// needs endpoint selectors: added when it covers every pod, reported otherwise.
+// needs endpoint selectors: added when it covers every pod, reported otherwise. Nor node
+// addresses, unless the target agent runs with policy-cidr-match-mode=nodes (`agent`).
 import type { Cluster } from '../../model/cluster.ts';
 import type { NamespaceScope, Peer } from '../../model/peer.ts';
 import type { Policy } from '../../model/policy.ts';
@@ -11,6 +12,7 @@ import type { Rule } from '../../model/rule.ts';
 import type { Selector } from '../../model/selector.ts';
 import { SELECT_ALL } from '../../model/selector.ts';
 import type { PolicySet } from '../../model/tier.ts';
+import type { CiliumAgentOptions } from '../cilium/cilium-policy.ts';
 import type { ConversionNote, ConversionOutput, Manifest } from './limitations.ts';
 import { LIMITS } from './limitations.ts';
 import type { LabelSelectorOut, NameRegistry } from './convert-support.ts';
@@ -66,7 +68,7 @@ function endpointSelector(pods: Selector, scope: NamespaceScope, policyNs: strin
 
 type PeerGroup = { key: string; values: unknown[] };
 
-function ciliumPeers(peer: Peer, dir: 'ingress' | 'egress', policyNs: string | undefined, cluster: Cluster, notes: PolicyNotes): PeerGroup[] {
+function ciliumPeers(peer: Peer, dir: 'ingress' | 'egress', policyNs: string | undefined, cluster: Cluster, notes: PolicyNotes, cidrMatchesNodes: boolean): PeerGroup[] {
   const f = (s: string): string => (dir === 'ingress' ? `from${s}` : `to${s}`);
   switch (peer.kind) {
     case 'pods': {
@@ -77,7 +79,7 @@ function ciliumPeers(peer: Peer, dir: 'ingress' | 'egress', policyNs: string | u
     }
     case 'cidr': {
       const set = [{ key: f('CIDRSet'), values: [{ cidr: peer.cidr, ...(peer.except.length > 0 ? { except: [...peer.except] } : {}) }] }];
-      if (peer.matchesNodes !== false) {
+      if (peer.matchesNodes !== false && !cidrMatchesNodes) {
         const nodes = nodesInCidr(peer.cidr, peer.except, cluster);
         if (nodes.length > 0) notes.approximation(peer.path, `${L.cidrNodes}: ${nodes.join(', ')} ${nodes.length === 1 ? 'is' : 'are'} in ${peer.cidr} and no longer match (select them with ${f('Nodes')} or ${f('Entities')} host/remote-node)`);
       }
@@ -127,7 +129,7 @@ function toPorts(ports: readonly PortMatch[] | null): Manifest[] | undefined {
   return [{ ports: list }];
 }
 
-function ciliumRules(rule: Rule, dir: 'ingress' | 'egress', policyNs: string | undefined, cluster: Cluster, notes: PolicyNotes): Manifest[] {
+function ciliumRules(rule: Rule, dir: 'ingress' | 'egress', policyNs: string | undefined, cluster: Cluster, notes: PolicyNotes, cidrMatchesNodes: boolean): Manifest[] {
   if ((rule.notPeers?.length ?? 0) > 0 || (rule.notPorts?.length ?? 0) > 0) { notes.unsupported(rule.path, L.not); return []; }
   if (rule.l7 !== undefined) notes.approximation(rule.path, `the L7 part (${rule.l7.summary}) is not carried over; the rule is kept at L3/L4`);
   if (rule.ports !== null && rule.ports.length === 0) return [];
@@ -139,7 +141,7 @@ function ciliumRules(rule: Rule, dir: 'ingress' | 'egress', policyNs: string | u
   // One L3 kind per Cilium rule: group the peers by kind.
   const groups = new Map<string, unknown[]>();
   for (const p of rule.peers) {
-    for (const g of ciliumPeers(p, dir, policyNs, cluster, notes)) groups.set(g.key, [...(groups.get(g.key) ?? []), ...g.values]);
+    for (const g of ciliumPeers(p, dir, policyNs, cluster, notes, cidrMatchesNodes)) groups.set(g.key, [...(groups.get(g.key) ?? []), ...g.values]);
   }
   if (groups.has('toServices') && ports !== undefined) {
     notes.unsupported(rule.path, L.servicePorts);
@@ -148,7 +150,7 @@ function ciliumRules(rule: Rule, dir: 'ingress' | 'egress', policyNs: string | u
   return [...groups].map(([key, values]) => ({ [key]: values, ...portPart }));
 }
 
-function convertOne(p: Policy, cluster: Cluster, names: NameRegistry): { objects: Manifest[]; notes: ConversionNote[] } {
+function convertOne(p: Policy, cluster: Cluster, names: NameRegistry, cidrMatchesNodes: boolean): { objects: Manifest[]; notes: ConversionNote[] } {
   const notes = new PolicyNotes(p);
   const done = (objects: Manifest[]): { objects: Manifest[]; notes: ConversionNote[] } => ({ objects: objects.map((o) => annotate(o, notes.list)), notes: notes.list });
   if (p.staged) return notes.unsupported('', 'staged policies are not enforced; Cilium has no staged form'), done([]);
@@ -172,7 +174,7 @@ function convertOne(p: Policy, cluster: Cluster, names: NameRegistry): { objects
         if (p.order !== CILIUM_DENY_ORDER) notes.approximation(r.path, L.denyFirst);
         if (r.l7 !== undefined) { notes.unsupported(r.path, L.l7Deny); continue; }
       }
-      (r.action === 'deny' ? denies : allows).push(...ciliumRules(r, dir, ns, cluster, notes));
+      (r.action === 'deny' ? denies : allows).push(...ciliumRules(r, dir, ns, cluster, notes, cidrMatchesNodes));
     }
     if (d.isolates && allows.length === 0) allows.push({}); // isolates, admits nothing
     if (!d.isolates) defaultDeny[dir] = false;
@@ -187,6 +189,8 @@ function convertOne(p: Policy, cluster: Cluster, names: NameRegistry): { objects
   return done([{ apiVersion: API, kind, metadata: { name, ...(ns === undefined ? {} : { namespace: ns }) }, spec }]);
 }
 
-export function toCilium(set: PolicySet, cluster: Cluster): ConversionOutput {
-  return convertEach(set, cluster, convertOne);
+/** Cilium objects for `set`, for agents with the settings `agent` (default: Cilium's defaults). */
+export function toCilium(set: PolicySet, cluster: Cluster, agent: CiliumAgentOptions = {}): ConversionOutput {
+  const cidrMatchesNodes = agent.policyCidrMatchMode?.includes('nodes') === true;
+  return convertEach(set, cluster, (p, c, names) => convertOne(p, c, names, cidrMatchesNodes));
 }

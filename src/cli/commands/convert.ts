@@ -19,13 +19,14 @@ import { diffConnectivity } from '../../engine/diff.ts';
 import { STANDARD_TIERS } from '../../model/tier.ts';
 import type { CliIo } from '../cli-io.ts';
 import { CliError } from '../cli-error.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CliWiring, CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, dialectOptions, filenameOption } from '../command-context.ts';
 import { defaultDiffPorts } from '../diff-ports.ts';
 import { EXIT } from '../exit-codes.ts';
 import { checkStdinOnce, printProblems } from '../load-inputs.ts';
 
-interface ConvertOptions {
+interface ConvertOptions extends DialectFlags {
   filename: string[];
   to: ConversionTarget;
   output: 'yaml' | 'json';
@@ -34,8 +35,8 @@ interface ConvertOptions {
 export const CONVERTED_SOURCE = '<converted>';
 
 /** Whether a document holds policies or tiers (it is replaced by the conversion). */
-function isPolicyDocument(doc: SourceDocument): boolean {
-  const s = buildSnapshot([doc]);
+function isPolicyDocument(doc: SourceDocument, handlers: HandlerTable): boolean {
+  const s = buildSnapshot([doc], handlers);
   return s.policies.policies.length > 0 || s.policies.tiers.length > STANDARD_TIERS.length;
 }
 
@@ -45,19 +46,22 @@ function render(objects: readonly Manifest[], format: 'yaml' | 'json', header: r
   return head + objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
-export async function runConvert(opts: ConvertOptions, io: CliIo): Promise<number> {
+export async function runConvert(opts: ConvertOptions, io: CliIo, wiring: CliWiring): Promise<number> {
+  // The inputs, the output and the target engine share the settings of the flags.
+  const dialect = dialectOptions(opts);
+  const handlers = wiring.handlers(dialect);
   checkStdinOnce(opts.filename);
   const read = await readInputs(opts.filename, io.stdin);
-  const before = buildSnapshot(read.documents);
+  const before = buildSnapshot(read.documents, handlers);
   const problems = [...read.problems, ...before.problems, ...before.warnings];
   printProblems(io, problems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) throw new CliError(`${errors} ${errors === 1 ? 'problem' : 'problems'} in the input; nothing converted`, EXIT.usage);
 
-  const converted = convertPolicies(before.policies, before.cluster, opts.to);
-  const kept = read.documents.filter((d) => !isPolicyDocument(d));
+  const converted = convertPolicies(before.policies, before.cluster, opts.to, dialect);
+  const kept = read.documents.filter((d) => !isPolicyDocument(d, handlers));
   const produced: SourceDocument[] = converted.objects.map((object, index) => ({ source: CONVERTED_SOURCE, index, object }));
-  const after = buildSnapshot([...kept, ...produced]);
+  const after = buildSnapshot([...kept, ...produced], handlers);
   if (after.problems.length > 0) {
     const detail = after.problems.map(formatProblem).join('\n');
     io.stderr.write(`internal error: the converted output does not validate; this is a bug in palisade, please report it\n${detail}\n`);
@@ -92,6 +96,7 @@ export function registerConvert(program: Command, ctx: CommandContext): void {
     .addOption(filenameOption('manifests: files, directories, or - for stdin; repeatable'))
     .addOption(new Option('--to <model>', 'target policy model').choices([...CONVERSION_TARGETS]).makeOptionMandatory())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'stdout: the converted policies (YAML documents, or a JSON List), each note about what could not',
@@ -105,5 +110,5 @@ export function registerConvert(program: Command, ctx: CommandContext): void {
       'Example:',
       '  palisade convert -f cluster.yaml -f policies/ --to cilium > cilium-policies.yaml',
     ].join('\n'))
-    .action(async (opts: ConvertOptions) => { ctx.exitCode = await runConvert(opts, ctx.io); });
+    .action(async (opts: ConvertOptions) => { ctx.exitCode = await runConvert(opts, ctx.io, ctx); });
 }

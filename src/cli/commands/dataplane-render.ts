@@ -6,12 +6,13 @@ import { plan } from '../../dataplane/plan.ts';
 import { renderRuleset } from '../../dataplane/render.ts';
 import type { CliIo } from '../cli-io.ts';
 import { CliError } from '../cli-error.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, filenameOption, inputHandlers } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadValidInputs } from '../load-inputs.ts';
 
-interface RenderOptions {
+interface RenderOptions extends DialectFlags {
   filename: string[];
   node?: string;
 }
@@ -19,8 +20,8 @@ interface RenderOptions {
 /** Name of the one node that holds every pod when the snapshot has no nodes. */
 export const DEFAULT_NODE = 'default';
 
-export async function runDataplaneRender(opts: RenderOptions, io: CliIo): Promise<number> {
-  const { snapshot } = await loadValidInputs(opts.filename, io);
+export async function runDataplaneRender(opts: RenderOptions, io: CliIo, handlers: HandlerTable): Promise<number> {
+  const { snapshot } = await loadValidInputs(opts.filename, io, handlers);
   const compiled = compile(snapshot.cluster, snapshot.policies);
   const nodes = snapshot.cluster.nodes.map((n) => n.name);
   if (nodes.length === 0) {
@@ -50,6 +51,7 @@ export function registerDataplane(program: Command, ctx: CommandContext): void {
       + 'atomic replace of table inet palisade per node, with the decisions of the engine.')
     .addOption(filenameOption())
     .option('--node <name>', 'only this node; without nodes in the input, the name of the one node holding every pod')
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'Without --node, every node of the input in name order; an input without nodes gets one',
@@ -59,5 +61,5 @@ export function registerDataplane(program: Command, ctx: CommandContext): void {
       '  palisade dataplane render -f cluster.yaml -f policies/',
       '  palisade dataplane render -f cluster.yaml -f policies/ --node worker-1 | sudo ip netns exec NS nft -c -f -',
     ].join('\n'))
-    .action(async (opts: RenderOptions) => { ctx.exitCode = await runDataplaneRender(opts, ctx.io); });
+    .action(async (opts: RenderOptions) => { ctx.exitCode = await runDataplaneRender(opts, ctx.io, inputHandlers(ctx, opts)); });
 }

@@ -2,6 +2,7 @@
 // policies, namespaces and nodes of the running `palisade up`. A NetworkPolicy is also
 // read by Palisade's engine and explained in plain words under `Palisade:`.
 import type { Command } from 'commander';
+import type { HandlerTable } from '../../api/handlers.ts';
 import { buildSnapshot } from '../../api/snapshot.ts';
 import { describePolicy } from '../../engine/describe.ts';
 import { CliError } from '../cli-error.ts';
@@ -18,8 +19,8 @@ interface DescribeOptions extends ConnectionFlags {
 }
 
 /** The engine's plain-words description of a policy object (empty when it cannot read it). */
-export function explainPolicyObject(object: unknown): string[] {
-  const snapshot = buildSnapshot([{ source: 'server', index: 0, object }]);
+export function explainPolicyObject(object: unknown, handlers: HandlerTable): string[] {
+  const snapshot = buildSnapshot([{ source: 'server', index: 0, object }], handlers);
   return snapshot.policies.policies.flatMap((p) => describePolicy(p));
 }
 
@@ -27,11 +28,13 @@ export async function runDescribe(words: readonly string[], opts: DescribeOption
   const refs = parseResourceArgs(words, (m) => new CliError(m));
   if (refs.length === 0) throw new CliError('you must specify the name of the resource to describe');
   const texts: string[] = [];
+  // Only Kubernetes NetworkPolicies are explained here: no engine setting changes what they mean.
+  const handlers = ctx.handlers({});
   for (const r of refs) {
     const render = r.info.kind === 'Pod' ? describePod
       : r.info.kind === 'Namespace' ? describeNamespace
         : r.info.kind === 'Node' ? describeNode
-          : r.info.kind === 'NetworkPolicy' ? (o: unknown): string => describeNetworkPolicy(o, explainPolicyObject(o))
+          : r.info.kind === 'NetworkPolicy' ? (o: unknown): string => describeNetworkPolicy(o, explainPolicyObject(o, handlers))
             : undefined;
     if (render === undefined) throw new CliError(`describe supports pods, networkpolicies, namespaces and nodes, not ${r.info.resource}`);
     const object = await client.request('GET', resourcePath(r.info, r.info.namespaced ? namespaceOf(opts, client) : undefined, r.name));

@@ -9,15 +9,16 @@ import type { MatrixQuery } from '../../engine/matrix.ts';
 import { PROTOCOLS } from '../../model/protocol.ts';
 import type { Protocol } from '../../model/protocol.ts';
 import type { CliIo } from '../cli-io.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, filenameOption, inputHandlers } from '../command-context.ts';
 import { defaultDiffPorts, DEFAULT_PORT_CAP } from '../diff-ports.ts';
 import { EXIT } from '../exit-codes.ts';
 import { checkStdinOnce, loadValidInputs } from '../load-inputs.ts';
 import { parsePortList, parseProtocol } from '../option-values.ts';
 import { renderDiffJson, renderDiffText } from '../format/diff-text.ts';
 
-interface DiffOptions {
+interface DiffOptions extends DialectFlags {
   filename: string[];
   against: string[];
   port?: string;
@@ -25,14 +26,14 @@ interface DiffOptions {
   output: 'table' | 'json';
 }
 
-export async function runDiff(opts: DiffOptions, io: CliIo): Promise<number> {
+export async function runDiff(opts: DiffOptions, io: CliIo, handlers: HandlerTable): Promise<number> {
   checkStdinOnce(opts.filename, opts.against);
   const protocol: Protocol | 'all' = opts.protocol === undefined ? 'TCP'
     : opts.protocol.toLowerCase() === 'all' ? 'all' : parseProtocol('--protocol', opts.protocol);
   const ports = opts.port === undefined ? undefined : parsePortList('--port', opts.port);
 
-  const before = (await loadValidInputs(opts.filename, io, 'old input (-f)')).snapshot;
-  const after = (await loadValidInputs(opts.against, io, 'new input (--against)')).snapshot;
+  const before = (await loadValidInputs(opts.filename, io, handlers, 'old input (-f)')).snapshot;
+  const after = (await loadValidInputs(opts.against, io, handlers, 'new input (--against)')).snapshot;
   const compiledBefore = compile(before.cluster, before.policies);
   const compiledAfter = compile(after.cluster, after.policies);
 
@@ -69,6 +70,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
     .option('--port <ports>', `ports to check, comma-separated numbers or container port names (default: every port the policies and pods of either side name, at most ${DEFAULT_PORT_CAP}; 80 if none)`)
     .option('--protocol <protocol>', 'TCP, UDP, SCTP or all (default: TCP with --port, else every protocol found)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'Output (table): one line per changed flow, sorted by protocol, port, source, destination:',
@@ -84,5 +86,5 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
       'Example:',
       '  palisade diff -f cluster.yaml -f old/ --against cluster.yaml --against new/ --port 80,443',
     ].join('\n'))
-    .action(async (opts: DiffOptions) => { ctx.exitCode = await runDiff(opts, ctx.io); });
+    .action(async (opts: DiffOptions) => { ctx.exitCode = await runDiff(opts, ctx.io, inputHandlers(ctx, opts)); });
 }

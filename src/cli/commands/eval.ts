@@ -6,15 +6,16 @@ import { stringify } from 'yaml';
 import { compile } from '../../engine/compile.ts';
 import { evaluate } from '../../engine/evaluate.ts';
 import type { CliIo } from '../cli-io.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, filenameOption, inputHandlers } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadValidInputs } from '../load-inputs.ts';
 import { parseEndpoint, parsePort, parseProtocol } from '../option-values.ts';
 import { resolveFlow } from '../resolve-flow.ts';
 import { renderVerdict } from '../format/verdict-text.ts';
 
-interface EvalOptions {
+interface EvalOptions extends DialectFlags {
   filename: string[];
   from: string;
   to: string;
@@ -23,14 +24,14 @@ interface EvalOptions {
   output: 'text' | 'json' | 'yaml';
 }
 
-export async function runEval(opts: EvalOptions, io: CliIo): Promise<number> {
+export async function runEval(opts: EvalOptions, io: CliIo, handlers: HandlerTable): Promise<number> {
   const request = {
     src: parseEndpoint('--from', opts.from),
     dst: parseEndpoint('--to', opts.to),
     port: parsePort('--port', opts.port),
     protocol: parseProtocol('--protocol', opts.protocol),
   };
-  const { snapshot } = await loadValidInputs(opts.filename, io);
+  const { snapshot } = await loadValidInputs(opts.filename, io, handlers);
   const compiled = compile(snapshot.cluster, snapshot.policies);
   const flow = resolveFlow(compiled, request);
   const verdict = evaluate(compiled, flow);
@@ -54,6 +55,7 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .requiredOption('--port <port>', 'destination port: a number, or a container port name of the destination pod')
     .option('--protocol <protocol>', 'TCP, UDP or SCTP (any case)', 'TCP')
     .addOption(new Option('-o, --output <format>', 'text: the explanation; json/yaml: the Verdict object').choices(['text', 'json', 'yaml']).default('text'))
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'Exit codes: 0 allowed, 1 denied, 2 usage or input error.',
@@ -62,5 +64,5 @@ export function registerEval(program: Command, ctx: CommandContext): void {
       '  palisade eval -f examples/demo --from demo/client --to demo/server --port 80',
       '  palisade eval -f cluster.yaml -f policies/ --from x/a --to 10.0.0.9 --port dns --protocol udp -o json',
     ].join('\n'))
-    .action(async (opts: EvalOptions) => { ctx.exitCode = await runEval(opts, ctx.io); });
+    .action(async (opts: EvalOptions) => { ctx.exitCode = await runEval(opts, ctx.io, inputHandlers(ctx, opts)); });
 }

@@ -7,19 +7,20 @@ import { compile } from '../../engine/compile.ts';
 import { describePolicy } from '../../engine/describe.ts';
 import type { Policy } from '../../model/policy.ts';
 import type { CliIo } from '../cli-io.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, filenameOption, inputHandlers } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadInputs, printProblems } from '../load-inputs.ts';
 import { renderExplain } from '../format/explain-text.ts';
 
-interface ExplainOptions {
+interface ExplainOptions extends DialectFlags {
   filename: string[];
   output: 'text' | 'json';
 }
 
-export async function runExplain(opts: ExplainOptions, io: CliIo): Promise<number> {
-  const loaded = await loadInputs(opts.filename, io);
+export async function runExplain(opts: ExplainOptions, io: CliIo, handlers: HandlerTable): Promise<number> {
+  const loaded = await loadInputs(opts.filename, io, handlers);
   printProblems(io, [...loaded.errors, ...loaded.warnings]);
   if (loaded.errors.length > 0) {
     const n = loaded.errors.length;
@@ -51,6 +52,7 @@ export function registerExplain(program: Command, ctx: CommandContext): void {
       + 'then list the findings of the analyzer: each with its severity, policy, field path and a code.')
     .addOption(filenameOption())
     .addOption(new Option('-o, --output <format>', 'text, or json: {"policies":[{id,ref,tier,order,staged,description}],"findings":[...]}').choices(['text', 'json']).default('text'))
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'Findings do not change the exit code. Exit codes: 0 explained, 1 invalid input, 2 usage error.',
@@ -58,5 +60,5 @@ export function registerExplain(program: Command, ctx: CommandContext): void {
       'Example:',
       '  palisade explain -f examples/demo',
     ].join('\n'))
-    .action(async (opts: ExplainOptions) => { ctx.exitCode = await runExplain(opts, ctx.io); });
+    .action(async (opts: ExplainOptions) => { ctx.exitCode = await runExplain(opts, ctx.io, inputHandlers(ctx, opts)); });
 }

@@ -6,8 +6,9 @@ import { compile } from '../../engine/compile.ts';
 import { computeMatrix } from '../../engine/matrix.ts';
 import type { CliIo } from '../cli-io.ts';
 import { CliError } from '../cli-error.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, filenameOption, inputHandlers } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadValidInputs } from '../load-inputs.ts';
 import { parseNamespaces, parsePortList, parseProtocol } from '../option-values.ts';
@@ -15,7 +16,7 @@ import { createProgress } from '../progress.ts';
 import { MATRIX_FORMATS, renderTruthTable, sortedTable } from '../format/truth-table.ts';
 import type { MatrixFormat } from '../format/truth-table.ts';
 
-interface MatrixOptions {
+interface MatrixOptions extends DialectFlags {
   filename: string[];
   port: string;
   protocol: string;
@@ -23,7 +24,7 @@ interface MatrixOptions {
   output: MatrixFormat;
 }
 
-export async function runMatrix(opts: MatrixOptions, io: CliIo): Promise<number> {
+export async function runMatrix(opts: MatrixOptions, io: CliIo, handlers: HandlerTable): Promise<number> {
   const ports = parsePortList('--port', opts.port);
   const port = ports[0];
   if (port === undefined || ports.length > 1) {
@@ -31,7 +32,7 @@ export async function runMatrix(opts: MatrixOptions, io: CliIo): Promise<number>
   }
   const protocol = parseProtocol('--protocol', opts.protocol);
   const namespaces = opts.namespace === undefined ? undefined : parseNamespaces('--namespace', opts.namespace);
-  const { snapshot } = await loadValidInputs(opts.filename, io);
+  const { snapshot } = await loadValidInputs(opts.filename, io, handlers);
   const compiled = compile(snapshot.cluster, snapshot.policies);
 
   let pods: string[] | undefined;
@@ -60,6 +61,7 @@ export function registerMatrix(program: Command, ctx: CommandContext): void {
     .option('--protocol <protocol>', 'TCP, UDP or SCTP (any case)', 'TCP')
     .option('-n, --namespace <names>', 'only pods of these namespaces (comma-separated)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(MATRIX_FORMATS).default('table'))
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'Output formats:',
@@ -78,5 +80,5 @@ export function registerMatrix(program: Command, ctx: CommandContext): void {
       '  palisade matrix -f cluster.yaml -f policies/',
       '  palisade matrix -f cluster.yaml -f policies/ --port 53 --protocol udp -n x,y -o csv',
     ].join('\n'))
-    .action(async (opts: MatrixOptions) => { ctx.exitCode = await runMatrix(opts, ctx.io); });
+    .action(async (opts: MatrixOptions) => { ctx.exitCode = await runMatrix(opts, ctx.io, inputHandlers(ctx, opts)); });
 }

@@ -32,6 +32,8 @@ export interface RuntimeInfo {
   readonly reasons: readonly string[];
   readonly labId?: string;
   readonly nodes: readonly { readonly name: string; readonly netns: string; readonly healthPort?: number }[];
+  /** Cilium's policy-cidr-match-mode the agents and the API's validation read with; absent or empty: the default. */
+  readonly ciliumPolicyCidrMatchMode?: readonly string[];
 }
 
 export function writePidfile(home: string, pid: number): void {

@@ -1,5 +1,6 @@
-// `palisade up [-d] [--nodes N] [--home DIR]`: starts the embedded default — the store,
-// the API server on loopback, a lab of N nodes with one agent each. The cluster runs in
+// `palisade up [-d] [--nodes N] [--home DIR] [--cilium-policy-cidr-match-mode MODES]`: starts
+// the embedded default — the store, the API server on loopback, a lab of N nodes with one
+// agent each, reading Cilium policies with the given agent settings. The cluster runs in
 // its own process (src/main/palisade-up.ts, where the concrete parts are wired; the CLI
 // layer may not import main/): in the foreground its output is relayed and Ctrl-C or
 // SIGTERM stops it (the lab is removed, the store kept); with -d it is started detached,
@@ -16,15 +17,17 @@ import { Option } from 'commander';
 import { parse } from 'yaml';
 import { waitForwardingSignals } from '../child-process.ts';
 import { CliError } from '../cli-error.ts';
-import type { CommandContext } from '../command-context.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { CILIUM_CIDR_MATCH_MODE_FLAG, ciliumCidrMatchModeOption } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { palisadeHome } from '../kube/palisade-home.ts';
+import { parseCiliumCidrMatchMode } from '../option-values.ts';
 import { HOME_FILES, livePid, readRuntime } from './up-runtime.ts';
 
 /** The process entry that runs the embedded cluster (a path, not an import: cli may not import main/). */
 export const UP_ENTRY = fileURLToPath(new URL('../../main/palisade-up.ts', import.meta.url));
 
-interface UpOptions {
+interface UpOptions extends DialectFlags {
   readonly detach?: boolean;
   readonly nodes: string;
   readonly home?: string;
@@ -82,13 +85,23 @@ function logTail(home: string, lines = 15): string {
   }
 }
 
-async function runDetached(ctx: CommandContext, home: string, args: string[], timeoutMs: number): Promise<void> {
+/** How a policy-cidr-match-mode list reads in messages. */
+function modesText(modes: readonly string[]): string {
+  return modes.length === 0 ? 'the default (none)' : modes.join(',');
+}
+
+async function runDetached(ctx: CommandContext, home: string, args: string[], timeoutMs: number, cidrModes: readonly string[]): Promise<void> {
   const { io } = ctx;
   const running = livePid(home);
   if (running !== undefined) {
     const rt = readRuntime(home);
     io.stdout.write(`palisade is already running in ${home} (pid ${running})\n`);
     if (rt?.kubeconfig !== undefined) io.stdout.write(`kubeconfig: ${rt.kubeconfig}\n`);
+    // Its agents keep the settings they started with: say so rather than let the user believe otherwise.
+    const runningModes = rt?.ciliumPolicyCidrMatchMode ?? [];
+    if (runningModes.join(',') !== cidrModes.join(',')) {
+      io.stderr.write(`warning: it reads Cilium policies with policy-cidr-match-mode ${modesText(runningModes)}, not ${modesText(cidrModes)}; run "palisade down" and "palisade up" again to change it\n`);
+    }
     ctx.exitCode = EXIT.ok;
     return;
   }
@@ -151,20 +164,23 @@ export function registerUp(program: Command, ctx: CommandContext): void {
       'enforcing network policies in nftables. Runs in the foreground until Ctrl-C or SIGTERM (the lab is',
       'then removed; the store is kept for the next "up"); -d runs it in the background and returns when',
       'it is ready. Where the lab cannot run (not root, no iproute2/nftables) the API still serves, and',
-      'says that nothing is enforced.',
+      'says that nothing is enforced. The agents read Cilium policies as a Cilium agent with',
+      `${CILIUM_CIDR_MATCH_MODE_FLAG} would; the setting holds until "palisade down".`,
     ].join('\n'))
     .option('-d, --detach', 'run in the background; return once ready (logs: <home>/palisade.log)')
     .addOption(new Option('--nodes <n>', 'number of lab nodes').default('1'))
     .option('--home <dir>', 'state directory (default $PALISADE_HOME, else ~/.palisade)')
     .addOption(new Option('--port <port>', 'API server port on 127.0.0.1 (0: a free one)').default('0'))
     .addOption(new Option('--timeout <seconds>', 'with -d: how long to wait for readiness').default('180'))
+    .addOption(ciliumCidrMatchModeOption())
     .action(async (opts: UpOptions) => {
       const home = palisadeHome(opts.home === undefined ? {} : { home: opts.home }, ctx.io.env);
       const nodes = positiveInt(opts.nodes, '--nodes', 250);
       if (nodes < 1) throw new CliError('invalid --nodes "0": want at least 1');
       const port = positiveInt(opts.port, '--port', 65535);
-      const args = ['--home', home, '--nodes', String(nodes), '--port', String(port)];
-      if (opts.detach === true) await runDetached(ctx, home, args, positiveInt(opts.timeout, '--timeout', 3600) * 1000);
+      const cidrModes = parseCiliumCidrMatchMode(CILIUM_CIDR_MATCH_MODE_FLAG, opts.ciliumPolicyCidrMatchMode ?? []);
+      const args = ['--home', home, '--nodes', String(nodes), '--port', String(port), ...(cidrModes.length === 0 ? [] : [`${CILIUM_CIDR_MATCH_MODE_FLAG}=${cidrModes.join(',')}`])];
+      if (opts.detach === true) await runDetached(ctx, home, args, positiveInt(opts.timeout, '--timeout', 3600) * 1000, cidrModes);
       else await runForeground(ctx, home, args);
     });
 }

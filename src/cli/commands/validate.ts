@@ -3,12 +3,13 @@
 import type { Command } from 'commander';
 import { compile, EngineError } from '../../engine/compile.ts';
 import type { CliIo } from '../cli-io.ts';
-import type { CommandContext } from '../command-context.ts';
-import { filenameOption } from '../command-context.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, filenameOption, inputHandlers } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { loadInputs, printProblems } from '../load-inputs.ts';
 
-interface ValidateOptions {
+interface ValidateOptions extends DialectFlags {
   filename: string[];
 }
 
@@ -16,8 +17,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export async function runValidate(opts: ValidateOptions, io: CliIo): Promise<number> {
-  const loaded = await loadInputs(opts.filename, io);
+export async function runValidate(opts: ValidateOptions, io: CliIo, handlers: HandlerTable): Promise<number> {
+  const loaded = await loadInputs(opts.filename, io, handlers);
   printProblems(io, [...loaded.errors, ...loaded.warnings]);
   let errors = loaded.errors.length;
   if (errors === 0) {
@@ -45,6 +46,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
     .description('Read the manifests and report every problem, one line each on stderr:\n'
       + 'FILE:LINE: OBJECT: FIELD.PATH: message (warnings say "warning:" before the message).')
     .addOption(filenameOption())
+    .addOption(ciliumCidrMatchModeOption())
     .addHelpText('after', [
       '',
       'On success prints "N objects valid" (and the warning count) on stdout.',
@@ -53,5 +55,5 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
       'Example:',
       '  palisade validate -f examples/demo',
     ].join('\n'))
-    .action(async (opts: ValidateOptions) => { ctx.exitCode = await runValidate(opts, ctx.io); });
+    .action(async (opts: ValidateOptions) => { ctx.exitCode = await runValidate(opts, ctx.io, inputHandlers(ctx, opts)); });
 }
