@@ -4,11 +4,11 @@
 // - Bursts of events are coalesced: an event marks the state dirty and arms one short
 //   debounce timer; one reconcile runs at a time and picks up everything that arrived.
 // - Conversion is cached per object version (conversion-cache.ts); pod changes and
-//   namespace label changes patch the last snapshot instead (pod-patch.ts,
-//   namespace-patch.ts). The snapshot is recompiled from the last compile (recompile.ts:
-//   incremental when only pods, policies and namespace labels changed) and planned by the
-//   agent's planner (plan.ts), which follows the changes: surviving classes keep their
-//   numbers, untouched rows stay as they were.
+//   Namespace objects relabelled, created or deleted patch the last snapshot instead
+//   (pod-patch.ts, namespace-patch.ts). The snapshot is recompiled from the last compile
+//   (recompile.ts: incremental when only pods, policies and namespaces changed) and
+//   planned by the agent's planner (plan.ts), which follows the changes: surviving
+//   classes keep their numbers, untouched rows stay as they were.
 // - The table changes only by single nft transactions. The delta against the last
 //   APPLIED ruleset is one transaction however large (delta() cuts long element lists
 //   into several commands of the same file, so there is no intermediate state to be
@@ -47,7 +47,7 @@ import { ConversionCache } from './conversion-cache.ts';
 import { enforcementReports, Reporter } from './enforcement-reports.ts';
 import type { Logger } from './logger.ts';
 import { errorFields } from './logger.ts';
-import { patchNamespaces } from './namespace-patch.ts';
+import { dropNamespaces, patchNamespaces } from './namespace-patch.ts';
 import type { NodeTable } from './node-table.ts';
 import { ObjectCache } from './object-cache.ts';
 import type { PodPatchBase } from './pod-patch.ts';
@@ -137,7 +137,7 @@ class NodeAgent implements Agent {
   #lastApply: ApplyRecord | undefined;
   #idleWaiters: Array<() => void> = [];
   /**
-   * The model and compile of the last successful computation, for pod, namespace label
+   * The model and compile of the last successful computation, for pod, namespace
    * and policy changes (pod-patch.ts, namespace-patch.ts, policy-patch.ts), and what the
    * reports of a patched model read of the last full build; dropped after any failure.
    */
@@ -264,7 +264,7 @@ class NodeAgent implements Agent {
     let reports;
     const pending = this.#cache.takeChanges();
     try {
-      // Pod, namespace label and policy changes patch the last model (same nodes, tiers,
+      // Pod, namespace and policy changes patch the last model (same nodes, tiers,
       // services, network sets) and recompile incrementally. The patches decline objects
       // with problems or warnings, so the reports can change only through the policies:
       // they are recomputed when policies changed and kept otherwise. The policy patch
@@ -275,7 +275,10 @@ class NodeAgent implements Agent {
       const relabel = model === undefined || pending.all ? undefined : patchNamespaces(model.base, pending.namespaces, this.#handlers);
       const others = relabel === undefined ? undefined : dropUnchanged(relabel.base.otherObjects, pending.others, this.#handlers);
       const repolicy = relabel === undefined || others === undefined ? undefined : others.size === 0 ? { snapshot: relabel.base.snapshot } : patchPolicies(relabel.base, others, this.#handlers);
-      const patched = relabel === undefined || repolicy === undefined ? undefined : patchPods({ ...relabel.base, snapshot: repolicy.snapshot }, pending.pods, this.#handlers);
+      const repodded = relabel === undefined || repolicy === undefined ? undefined : patchPods({ ...relabel.base, snapshot: repolicy.snapshot }, pending.pods, this.#handlers);
+      // Namespaces deleted go last: their pods and policies are deleted first, maybe in the same burst.
+      const rest = relabel === undefined || repodded === undefined ? undefined : dropNamespaces(repodded.base, relabel.deleted);
+      const patched = repodded === undefined || rest === undefined ? undefined : { ...repodded, base: rest };
       let compiled: CompiledCluster;
       if (model !== undefined && relabel !== undefined && repolicy !== undefined && patched !== undefined) {
         const { cluster, policies } = patched.base.snapshot;

@@ -9,9 +9,10 @@
 // recomputing: the pods in the slots a recompile() changed (compile.ts journal) are
 // reclassified, and a policy change reclassifies only the pods it can affect — groups of
 // pods (namespace, labels, service account) a new or gone pod peer matches, groups a
-// changed policy selects, addresses inside a new or gone CIDR — and a namespace relabel
-// the groups of that namespace and the addresses of network-set nets it moved, with
-// classes and group memberships cached. Everything else (a new compile lineage, named
+// changed policy selects, addresses inside a new or gone CIDR — and a namespace
+// relabelled, created or deleted the groups of that namespace (groups outlive their pods:
+// a namespace deleted and created again must not keep its namesake's memberships) and
+// the addresses of network-set nets it moved, with classes and group memberships cached. Everything else (a new compile lineage, named
 // ports or entities appearing or going) rebuilds the index, keeping the numbering.
 //
 // Numbering: a class that survives keeps its number; numbers of classes that went are
@@ -64,8 +65,8 @@ export interface IdentityChanges {
 
 /**
  * Which slots to follow: every one, or those a recompile() journaled; whether the policy
- * side may have changed; and the namespaces relabelled (their groups' memberships and
- * network-set peers' nets are worked out again).
+ * side may have changed; and the namespaces relabelled, created or deleted (their groups'
+ * memberships and network-set peers' nets are worked out again).
  */
 export type IndexUpdate =
   | { readonly all: true }
@@ -352,8 +353,9 @@ export class IdentityIndex {
   }
 
   /**
-   * Namespaces whose labels changed: the memberships of their groups again (their pods'
-   * selections may have changed too, so every one of their groups is reclassified), and
+   * Namespaces whose labels or existence changed: the memberships of their groups again
+   * (their pods' selections may have changed too, so every one of their groups is
+   * reclassified; a created namespace's groups are those of pods long gone), and
    * network-set peers whose nets the engine prepared again (namespaced sets a namespace
    * selector now matches or no longer does): the addresses in the old and new nets.
    */

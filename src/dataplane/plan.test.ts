@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compile } from '../engine/compile.ts';
+import { compile, internals } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { applyChange, changeArb, compiles } from '../engine/random-changes.ts';
@@ -157,12 +157,14 @@ function canonical(rs: Ruleset): unknown {
 }
 
 // The agent keeps one planner and hands it every recompile (plan.ts): following changes
-// must never change the result. After each random pod, policy or namespace label change
-// (random-changes.ts), the planner's
+// must never change the result. After each random pod, policy or namespace change
+// (labels, created, deleted; random-changes.ts), the planner's
 // table enforces exactly evaluate() for every packet, and equals a plan from scratch
 // given the planner's previous numbering — the same identity numbers, and the same rows
 // up to drop-chain numbers.
-test('plan: property — a planner following random pod, policy and namespace label changes equals planning from scratch', () => {
+test('plan: property — a planner following random pod, policy and namespace changes (labels, created, deleted) equals planning from scratch', () => {
+  // Namespaces created or deleted that recompile() followed in place (the planner then follows its journal).
+  let lifecycles = 0;
   fc.assert(fc.property(clusterArb, policySetArb, policySetArb, fc.array(changeArb, { minLength: 1, maxLength: 5 }), fc.boolean(), (cl0, ps0, donors, changes, two) => {
     const spread = (cl: Cluster): Cluster => (two ? { ...cl, pods: cl.pods.map((p, i) => (p.hostNetwork ? p : { ...p, node: i % 2 === 0 ? 'w1' : 'c1' })) } : cl);
     const target = two ? { node: 'w1' } : { node: '', localPods: 'all' as const };
@@ -177,9 +179,13 @@ test('plan: property — a planner following random pod, policy and namespace la
       const next = applyChange(cl, ps, ch, donors, serial);
       const nextCl = next.key === undefined ? next.cluster : { ...next.cluster, pods: next.cluster.pods.map((p) => (p.key === next.key && two && !p.hostNetwork ? { ...p, node: serial.n % 2 === 0 ? 'w1' : 'c1' } : p)) };
       if (!compiles(nextCl, next.policies)) return;
+      const names = (c: Cluster): string => c.namespaces.map((n) => n.name).join(',');
+      const lineage = internals(compiled).lineage;
+      const lifecycle = names(cl) !== names(nextCl);
       cl = nextCl;
       ps = next.policies;
       compiled = recompile(compiled, cl, ps);
+      if (lifecycle && internals(compiled).lineage === lineage) lifecycles++;
       // Sometimes the planner skips a version (the agent plans once per coalesced burst).
       if (ch.tell && ch.ip % 3 === 0) continue;
       const previous = last.numbering;
@@ -197,6 +203,7 @@ test('plan: property — a planner following random pod, policy and namespace la
       }
     }
   }), { numRuns: 150 });
+  assert.ok(lifecycles > 20, `${lifecycles} namespace creations or deletions followed`);
 });
 
 // The dataplane keeps identity numbers in 20 bits of the conntrack mark: numbers of
@@ -362,6 +369,46 @@ test('plan: a namespace relabel is followed from the journal: its pods and netwo
   assert.deepEqual(canonical(second), canonical(plan(compile(relabelled, ps), { node: 'n1' }, first.numbering)));
   const was = new Map(first.addresses.map((a) => [a.ip, a.identity]));
   assert.deepEqual(second.addresses.filter((a) => was.get(a.ip) !== a.identity).map((a) => a.ip).sort(), ['10.0.0.2', '10.0.0.3']);
+});
+
+// kubernetes.io/docs/concepts/services-networking/network-policies ("namespaceSelector")
+// and kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/: a namespace
+// is created empty and deleted after its pods. Creating one that a namespaceSelector
+// matches changes no element until a pod arrives in it; the planner follows creations and
+// deletions from the journal. The identity index keeps groups (namespace, labels, service
+// account) of pods long gone: a namespace deleted and created again with other labels must
+// not hand a new pod the membership its namesake had.
+test('plan: namespaces created and deleted are followed from the journal: nothing changes until pods arrive, and a namespace created again does not inherit its namesake\'s memberships', () => {
+  const ps = policySet([policy({ name: 'db', namespace: 'db', pods: { app: 'db' }, ingress: [{ peers: [podsPeer(nsSel({ team: 'frontend' }))], ports: [port('TCP', 5432)] }] })]);
+  const server = pod('db/server', { app: 'db' }, ['10.0.0.1'], { node: 'n1' });
+  const client = pod('web/client', { app: 'client' }, ['10.0.0.2'], { node: 'n2' });
+  const db = ns('db');
+  const target = { node: 'n1' };
+  const walk = (rs: Ruleset): string => walkPacket(rs, { src: '10.0.0.2', dst: '10.0.0.1', protocol: 'TCP', port: 5432, hook: 'forward' }).verdict;
+  const steps: ReadonlyArray<{ what: string; cl: Cluster; verdict: string; unchanged: boolean }> = [
+    { what: 'web created with team=frontend, empty', cl: cluster({ pods: [server], namespaces: [db, ns('web', { team: 'frontend' })] }), verdict: 'drop', unchanged: true },
+    { what: 'a client arrives in web', cl: cluster({ pods: [server, client], namespaces: [db, ns('web', { team: 'frontend' })] }), verdict: 'accept', unchanged: false },
+    { what: 'the client goes', cl: cluster({ pods: [server], namespaces: [db, ns('web', { team: 'frontend' })] }), verdict: 'drop', unchanged: false },
+    { what: 'web deleted', cl: cluster({ pods: [server], namespaces: [db] }), verdict: 'drop', unchanged: true },
+    { what: 'web created again, team=backend', cl: cluster({ pods: [server], namespaces: [db, ns('web', { team: 'backend' })] }), verdict: 'drop', unchanged: true },
+    { what: 'a client like the first arrives in it: not admitted', cl: cluster({ pods: [server, client], namespaces: [db, ns('web', { team: 'backend' })] }), verdict: 'drop', unchanged: false },
+  ];
+  const planner = createPlanner();
+  let compiled = compile(cluster({ pods: [server], namespaces: [db] }), ps);
+  let last = planner.plan(compiled, target);
+  for (const step of steps) {
+    const lineage = internals(compiled).lineage;
+    compiled = recompile(compiled, step.cl, ps);
+    assert.equal(internals(compiled).lineage, lineage, `${step.what}: recompile followed`);
+    const rs = planner.plan(compiled, target);
+    // Followed, not rebuilt: the same address version, or one that says what changed since the last.
+    const was = last.addressLineage?.version;
+    const now = rs.addressLineage;
+    assert.ok(now !== undefined && (step.unchanged ? now.version === was : now.from === was), `${step.what}: the planner followed`);
+    assert.equal(walk(rs), step.verdict, step.what);
+    assert.deepEqual(canonical(rs), canonical(plan(compile(step.cl, ps), target, last.numbering)), step.what);
+    last = rs;
+  }
 });
 
 // A relabel that moves a network-set peer's nets, planned together with a change that

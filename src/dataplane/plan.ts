@@ -5,8 +5,8 @@
 // createPlanner() gives an object that remembers its last plan and follows changes
 // instead of starting over; the caller owns it (nothing lives in module scope):
 // - identities (identities.ts) follow the slots recompile() journaled, the policies
-//   that changed and the namespaces relabelled; classes that come and go are the only
-//   news for rows;
+//   that changed and the namespaces relabelled, created or deleted; classes that come
+//   and go are the only news for rows;
 // - a row (one local identity, one direction) is recomputed only when the local class,
 //   the policy objects selecting it or the remotes left out of it changed; otherwise the
 //   classes that went are subtracted from it and those that came are added, walking the

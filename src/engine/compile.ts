@@ -67,8 +67,9 @@ export function peerKey(p: Peer): string {
 /**
  * What a compile() and every recompile() made from it share: caches that depend only on
  * namespaces, nodes, network sets and services (recompile() falls back to compile() when
- * any of them changes, except namespace labels: it then updates the namespaces and the
- * selector caches in place, namespace-change.ts) and on immutable policy objects. Also a
+ * any of them changes, except Namespace objects relabelled, created or deleted: it then
+ * updates the namespaces and the selector caches in place, namespace-change.ts) and on
+ * immutable policy objects. Also a
  * token: two Compiled of one lineage number their pods' slots the same way.
  */
 export interface Lineage {
@@ -84,7 +85,7 @@ export interface Lineage {
   readonly subjectKeys: WeakMap<Policy, string>;
   /** Bumped by every recompile() of the lineage; the newest Compiled carries the current one. */
   version: number;
-  /** The slots each recent recompile() changed (a pod put in, moved in or taken out, or its namespace relabelled), oldest first; bounded. */
+  /** The slots each recent recompile() changed (a pod put in, moved in or taken out, or its namespace relabelled), and the namespaces it moved, oldest first; bounded. */
   readonly journal: JournalEntry[];
 }
 
@@ -96,13 +97,16 @@ export interface ScopeMatch {
 
 /**
  * One recompile(): the version it made, the slots whose pod it changed or whose
- * namespace it relabelled, the relabelled namespaces, and the policy objects that came
- * and went.
+ * namespace it relabelled, the namespaces whose labels or existence changed, and the
+ * policy objects that came and went.
  */
 export interface JournalEntry {
   readonly version: number;
   readonly slots: readonly number[];
-  /** Namespaces whose labels changed (their pods' slots are in `slots`). */
+  /**
+   * Namespaces whose labels changed (their pods' slots are in `slots`), and namespaces
+   * created or deleted (no pod of theirs was selected differently: pods there are new).
+   */
   readonly namespaces: readonly string[];
   readonly added: readonly Policy[];
   readonly removed: readonly Policy[];

@@ -1,8 +1,9 @@
 // A namespace relabel through recompile(): each named case relabels one namespace so that
 // a namespace selector starts or stops matching it, and checks the verdicts before and
 // after, that recompile() followed it in place (same lineage) and agrees with compile(),
-// and that the journal names the namespace and exactly its pods' slots. Namespace
-// changes other than labels are compile()'s (new lineage), and still exact.
+// and that the journal names the namespace and exactly its pods' slots. Namespaces
+// created and deleted (below) are followed too; a name twice is compile()'s (new
+// lineage), and still exact.
 //
 // Semantics encoded (upstream docs):
 // - Kubernetes NetworkPolicy `namespaceSelector` "selects particular namespaces for which
@@ -17,8 +18,9 @@
 //   https://docs.tigera.io/calico/latest/reference/resources/networkpolicy (EntityRule namespaceSelector).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Cluster, Namespace } from '../model/cluster.ts';
+import type { Cluster, Namespace, Pod } from '../model/cluster.ts';
 import type { Labels } from '../model/labels.ts';
+import type { NamespaceScope } from '../model/peer.ts';
 import type { PolicySet } from '../model/tier.ts';
 import { compile, EngineError, internals } from './compile.ts';
 import type { CompiledCluster } from './compile.ts';
@@ -151,22 +153,23 @@ test('namespace relabel: the same labels in a new object change nothing and jour
   assert.equal(allowed(got, toDb('web/client')), true);
 });
 
-test('namespace relabel: namespaces added, removed, renamed or reordered are a full compile, and exact', () => {
+test('namespace change: a name twice is a full compile, and exact; reordered, renamed, added or removed namespaces are followed, and exact', () => {
   const before = withWeb({ team: 'frontend' });
   const ps = dbIngress([{ peers: [podsPeer(nsSel({ team: 'frontend' }))] }]);
   const [db, ops, web] = before.namespaces as [Namespace, Namespace, Namespace];
-  const cases: ReadonlyArray<readonly [string, readonly Namespace[]]> = [
-    ['added', [db, ops, web, ns('extra', { team: 'frontend' })]],
-    ['removed (web becomes a namespace only pods name)', [db, ops]],
-    ['renamed', [db, ns('ops2', { team: 'ops' }), web]],
-    ['reordered', [db, web, ops]],
-    ['a name twice', [db, ops, ns('ops', { team: 'frontend' })]],
+  const cases: ReadonlyArray<readonly [string, readonly Namespace[], boolean]> = [
+    ['a name twice', [db, ops, ns('ops', { team: 'frontend' })], false],
+    ['reordered (compile() reads namespaces by name)', [db, web, ops], true],
+    ['renamed (ops/tool is left in a namespace only pods name)', [db, ns('ops2', { team: 'frontend' }), web], true],
+    ['added', [db, ops, web, ns('extra', { team: 'frontend' })], true],
+    ['removed (web becomes a namespace only pods name)', [db, ops], true],
   ];
-  for (const [name, namespaces] of cases) {
+  for (const [name, namespaces, followed] of cases) {
     const prev = compile(before, ps);
+    const lineage = internals(prev).lineage;
     const cl = { ...before, namespaces };
     const got = recompile(prev, cl, ps);
-    assert.notEqual(internals(got).lineage, internals(prev).lineage, name);
+    assert.equal(internals(got).lineage === lineage, followed, name);
     const want = compile(cl, ps);
     for (const p of PODS) assert.deepEqual(evaluate(got, toDb(p.key)), evaluate(want, toDb(p.key)), `${name}: ${p.key}`);
   }
@@ -201,3 +204,224 @@ test('namespace relabel: a network set with an invalid net coming into a peer\'s
   assert.throws(() => recompile(prev, after, ps), invalid);
   assert.equal(allowed(prev, toDb('web/client')), false, 'not retired');
 });
+
+// ---- namespaces created and deleted ----
+//
+// Semantics encoded (upstream docs):
+// - A namespaceSelector selects namespaces by their labels, and with them every pod in
+//   them: https://kubernetes.io/docs/concepts/services-networking/network-policies/
+//   ("namespaceSelector"); a namespace with no pods yet contributes no pod, so creating
+//   one changes no verdict until pods arrive in it.
+// - Namespaces are created empty, and deleting one deletes everything in it (pods first)
+//   before the namespace itself goes; the API server labels every namespace with
+//   kubernetes.io/metadata.name: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+//   ("Working with Namespaces", "Automatic labelling").
+// - AdminNetworkPolicy (cluster-scoped) subjects by namespace selector:
+//   https://network-policy-api.sigs.k8s.io/reference/spec/ (AdminNetworkPolicySubject).
+// Each step is followed in place (same lineage), agrees with compile() (verdicts,
+// selections, every selector scope of the policies on every name, prepared peers), and
+// journals the namespaces named.
+
+interface LifecycleStep {
+  readonly what: string;
+  /** The Namespace objects (a pod's namespace not among them is one only pods name). */
+  readonly namespaces: readonly Namespace[];
+  readonly pods: readonly Pod[];
+  /** Default: the case's policies. */
+  readonly ps?: PolicySet;
+  /** The namespaces the step's journal entry names, and pods whose slots it names (none: no slot). */
+  readonly journal: readonly string[];
+  readonly slots: readonly string[];
+  readonly flows: ReadonlyArray<readonly [Flow, boolean]>;
+}
+
+interface LifecycleCase {
+  readonly name: string;
+  readonly ps: PolicySet;
+  readonly networkSets?: Cluster['networkSets'];
+  readonly start: { readonly namespaces: readonly Namespace[]; readonly pods: readonly Pod[] };
+  readonly steps: readonly LifecycleStep[];
+}
+
+const DB = ns('db', { team: 'db' });
+const OPS = ns('ops', { team: 'ops' });
+const WEB = ns('web');
+const FROM_FRONTEND = dbIngress([{ peers: [podsPeer(nsSel({ team: 'frontend' }))], ports: [port('TCP', 5432)] }]);
+const TEAM_X_APP = pod('team-x/app', { app: 'client' }, ['10.0.0.9']);
+
+const LIFECYCLE: readonly LifecycleCase[] = [
+  {
+    name: 'create an empty namespace that a namespaceSelector matches: nothing changes for traffic until pods arrive; then its pods are matched',
+    ps: FROM_FRONTEND,
+    start: { namespaces: [DB, OPS, WEB], pods: PODS },
+    steps: [
+      {
+        what: 'team-x created with team=frontend, no pods yet', namespaces: [DB, OPS, ns('team-x', { team: 'frontend' }), WEB], pods: PODS,
+        journal: ['team-x'], slots: [], flows: [[toDb('web/client'), false], [toDb('ops/tool'), false]],
+      },
+      {
+        what: 'a pod arrives in team-x', namespaces: [DB, OPS, ns('team-x', { team: 'frontend' }), WEB], pods: [...PODS, TEAM_X_APP],
+        journal: [], slots: ['team-x/app'], flows: [[toDb('team-x/app'), true], [toDb('web/client'), false]],
+      },
+    ],
+  },
+  {
+    name: 'an AdminNetworkPolicy subject by namespace selector: a created namespace\'s pods are selected when they arrive',
+    ps: policySet([policy({
+      kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'lockdown', tier: 'admin', order: 10,
+      namespaces: nsSel({ locked: 'true' }), ingress: [{ action: 'deny', peers: [podsPeer(nsSel({}))] }],
+    })]),
+    start: { namespaces: [DB, OPS, WEB], pods: PODS },
+    steps: [
+      {
+        what: 'vault created with locked=true', namespaces: [DB, OPS, ns('vault', { locked: 'true' }), WEB], pods: PODS,
+        journal: ['vault'], slots: [], flows: [[flow('ops/tool', 'web/client', 80), true]],
+      },
+      {
+        what: 'a pod arrives in vault: selected, denied', namespaces: [DB, OPS, ns('vault', { locked: 'true' }), WEB], pods: [...PODS, pod('vault/secret', {}, ['10.0.0.8'])],
+        journal: [], slots: ['vault/secret'], flows: [[flow('ops/tool', 'vault/secret', 80), false], [flow('ops/tool', 'web/client', 80), true]],
+      },
+    ],
+  },
+  {
+    name: 'a namespace created together with a pod and a policy of its own (one watch burst)',
+    ps: FROM_FRONTEND,
+    start: { namespaces: [DB, OPS, WEB], pods: PODS },
+    steps: [
+      {
+        what: 'team-x, team-x/app and a default-deny of team-x at once', namespaces: [DB, OPS, ns('team-x', { team: 'frontend' }), WEB], pods: [...PODS, TEAM_X_APP],
+        ps: policySet([...FROM_FRONTEND.policies, policy({ name: 'deny-all', namespace: 'team-x', ingress: [] })]),
+        journal: ['team-x'], slots: ['team-x/app'], flows: [[toDb('team-x/app'), true], [flow('web/client', 'team-x/app', 80), false]],
+      },
+    ],
+  },
+  {
+    name: 'delete an empty namespace: it leaves the namespaceSelector\'s namespaces; no verdict changes',
+    ps: FROM_FRONTEND,
+    start: { namespaces: [DB, OPS, ns('team-x', { team: 'frontend' }), WEB], pods: PODS },
+    steps: [
+      {
+        what: 'team-x deleted', namespaces: [DB, OPS, WEB], pods: PODS,
+        journal: ['team-x'], slots: [], flows: [[toDb('web/client'), false], [toDb('ops/tool'), false]],
+      },
+    ],
+  },
+  {
+    name: 'delete a namespace with its pods in the same recompile (pods go first; the watch coalesces them)',
+    ps: FROM_FRONTEND,
+    start: { namespaces: [DB, OPS, ns('web', { team: 'frontend' })], pods: PODS },
+    steps: [
+      {
+        what: 'web and its pods deleted', namespaces: [DB, OPS], pods: PODS.filter((p) => p.namespace !== 'web'),
+        journal: ['web'], slots: ['web/client', 'web/other'], flows: [[toDb('ops/tool'), false]],
+      },
+    ],
+  },
+  {
+    name: 'a Namespace object for a namespace only pods named: a relabel from the name label alone',
+    ps: FROM_FRONTEND,
+    start: { namespaces: [DB, WEB], pods: PODS },
+    steps: [
+      {
+        what: 'ops gets an object with team=frontend', namespaces: [DB, ns('ops', { team: 'frontend' }), WEB], pods: PODS,
+        journal: ['ops'], slots: ['ops/tool'], flows: [[toDb('ops/tool'), true], [toDb('web/client'), false]],
+      },
+      {
+        what: 'and loses it again', namespaces: [DB, WEB], pods: PODS,
+        journal: ['ops'], slots: ['ops/tool'], flows: [[toDb('ops/tool'), false]],
+      },
+    ],
+  },
+  {
+    name: 'a namespace deleted while pods still name it: a relabel to the name label alone',
+    ps: FROM_FRONTEND,
+    start: { namespaces: [DB, OPS, ns('web', { team: 'frontend' })], pods: PODS },
+    steps: [
+      {
+        what: 'web deleted, its pods stay', namespaces: [DB, OPS], pods: PODS,
+        journal: ['web'], slots: ['web/client', 'web/other'], flows: [[toDb('web/client'), false], [toDb('ops/tool'), false]],
+      },
+    ],
+  },
+  {
+    name: 'Calico network set of a namespace with no object and no pods: it comes into a namespaceSelector peer\'s scope when the namespace is created, and leaves when it is deleted',
+    ps: dbIngress([{ peers: [setsPeer(nsSel({ op: 'notIn', key: 'team', values: ['backend'] }), { role: 'partner' })] }]),
+    networkSets: [networkSet('partners/ext', { role: 'partner' }, ['192.0.2.0/24'])],
+    start: { namespaces: [DB, OPS, WEB], pods: PODS },
+    steps: [
+      {
+        what: 'partners created', namespaces: [DB, OPS, ns('partners'), WEB], pods: PODS,
+        journal: ['partners'], slots: [], flows: [[flow('192.0.2.7', 'db/server', 5432), true]],
+      },
+      {
+        what: 'partners deleted', namespaces: [DB, OPS, WEB], pods: PODS,
+        journal: ['partners'], slots: [], flows: [[flow('192.0.2.7', 'db/server', 5432), false]],
+      },
+    ],
+  },
+];
+
+/** Every selector scope of the policies' subjects and peers. */
+function scopesOf(ps: PolicySet): NamespaceScope[] {
+  const out: NamespaceScope[] = [];
+  for (const p of ps.policies) {
+    out.push(p.subject.namespaces);
+    for (const r of [...(p.ingress?.rules ?? []), ...(p.egress?.rules ?? [])]) {
+      for (const peer of r.peers ?? []) if ((peer.kind === 'pods' || peer.kind === 'networkSets') && peer.namespaces !== null) out.push(peer.namespaces);
+    }
+  }
+  return out;
+}
+
+/** The pods of `now` that are not the same objects in `was`, and those gone: the hint. */
+function hintBetween(was: readonly Pod[], now: readonly Pod[]): Map<string, Pod | undefined> {
+  const before = new Map(was.map((p) => [p.key, p]));
+  const after = new Map(now.map((p) => [p.key, p]));
+  const out = new Map<string, Pod | undefined>();
+  for (const [k, p] of after) if (before.get(k) !== p) out.set(k, p);
+  for (const k of before.keys()) if (!after.has(k)) out.set(k, undefined);
+  return out;
+}
+
+for (const c of LIFECYCLE) {
+  test(`namespace created/deleted: ${c.name}`, () => {
+    const clusterOf = (s: { namespaces: readonly Namespace[]; pods: readonly Pod[] }): Cluster => ({ namespaces: s.namespaces, pods: s.pods, nodes: [], services: [], networkSets: c.networkSets ?? [] });
+    let prev = compile(clusterOf(c.start), c.ps);
+    let pods = c.start.pods;
+    const lineage = internals(prev).lineage;
+    for (const step of c.steps) {
+      const cl = clusterOf(step);
+      const before = prev.cluster;
+      const ps = step.ps ?? c.ps;
+      const got = recompile(prev, cl, ps, { pods: hintBetween(pods, step.pods) });
+      const g = internals(got);
+      assert.equal(g.lineage, lineage, `${step.what}: followed in place`);
+      const want = compile(cl, ps);
+      for (const [f, allowedNow] of step.flows) {
+        assert.equal(allowed(got, f), allowedNow, `${step.what}: ${JSON.stringify(f)}`);
+        assert.deepEqual(evaluate(got, f), evaluate(want, f));
+      }
+      for (const src of step.pods) {
+        for (const dst of step.pods) assert.deepEqual(evaluate(got, flow(src.key, dst.key, 5432)), evaluate(want, flow(src.key, dst.key, 5432)), `${step.what}: ${src.key} -> ${dst.key}`);
+        for (const d of ['ingress', 'egress'] as const) assert.deepEqual(got.selecting(src.key, d), want.selecting(src.key, d), `${step.what}: ${src.key} ${d}`);
+      }
+      const w = internals(want);
+      const names = new Set([...cl.namespaces, ...before.namespaces].map((n) => n.name).concat(step.pods.map((p) => p.namespace), ['team-x', 'vault', 'partners']));
+      for (const scope of scopesOf(ps)) {
+        for (const n of names) assert.equal(g.inScope(scope, n), w.inScope(scope, n), `${step.what}: ${JSON.stringify(scope)} on ${n}`);
+      }
+      for (const n of names) assert.deepEqual(got.namespace(n), want.namespace(n), `${step.what}: namespace ${n}`);
+      for (const [peer, prepared] of w.peers) assert.deepEqual(g.peers.get(peer)?.nets, prepared.nets, `${step.what}: nets of ${prepared.key}`);
+      const entry = lineage.journal.at(-1);
+      assert.deepEqual([...(entry?.namespaces ?? [])].sort(), [...step.journal].sort(), `${step.what}: journaled namespaces`);
+      // Pods that went leave their slots journaled too (and whichever pod moved into them).
+      for (const k of step.slots) {
+        const s = g.podIndex(k);
+        if (s !== undefined) assert.ok(entry?.slots.includes(s), `${step.what}: ${k}'s slot journaled`);
+      }
+      if (step.slots.length === 0) assert.deepEqual(entry?.slots, [], `${step.what}: no slot journaled`);
+      prev = got;
+      pods = step.pods;
+    }
+  });
+}

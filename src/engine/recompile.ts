@@ -1,6 +1,6 @@
-// recompile(): the compiled form of a cluster whose pods, policies and/or namespace labels
+// recompile(): the compiled form of a cluster whose pods, policies and/or namespaces
 // changed since `previous` was compiled, with the same nodes, network sets and services
-// (same objects: prepared peers depend on them) and namespaces of the same names.
+// (same objects: prepared peers depend on them).
 //
 // It takes over `previous`'s indexes and updates them in place, then retires `previous`
 // (compile.ts): at 100,000 pods even copying the per-slot arrays once per change costs
@@ -19,19 +19,22 @@
 // old or its new subject, get their selections recomputed, and the others' lists are
 // renumbered into a fresh store when the evaluation order changed.
 //
-// Namespaces: the same names in the same places with other labels on some (a namespace
-// relabel, namespace-change.ts) is followed: the lineage's namespaces and selector caches
-// are updated in place, network-set peers whose namespace selector now matches other sets
-// are prepared again, and the pods of relabelled namespaces are selected again like new
-// pods, in their slots; their slots and the namespaces go in the journal.
+// Namespaces (namespace-change.ts): Namespace objects relabelled, created or deleted are
+// followed by name: the lineage's namespaces and selector caches are updated in place for
+// the changed names, network-set peers whose namespace selector now matches other sets
+// are prepared again, and the pods of namespaces whose labels changed (also a namespace
+// only pods named getting an object, or losing its object while pods still name it) are
+// selected again like new pods, in their slots. A namespace created before its pods or
+// deleted after them only enters or leaves the caches: no pod is selected differently.
+// The slots and the namespaces whose labels or existence changed go in the journal.
 //
-// Whenever the shortcut could differ from compile() — namespaces added, removed or moved,
-// other nodes, network sets, services or tiers, a host-network pod among the changed ones
-// (it changes node addresses), a namespace that only pods name appearing or going, a
-// duplicate key, an address two pods hold, an invalid address or CIDR, pods reordered, a
-// hint that does not add up, or many pods changed at once — it is compile() itself (which
-// also reports the problems), and `previous` stays as it was. A retired `previous` also
-// gets compile().
+// Whenever the shortcut could differ from compile() — a namespace name twice, other
+// nodes, network sets, services or tiers, a host-network pod among the changed ones (it
+// changes node addresses), a namespace that only pods name (no object before or after)
+// appearing or going, a duplicate key, an address two pods hold, an invalid address or
+// CIDR, pods reordered, a hint that does not add up, or many pods changed at once — it is
+// compile() itself (which also reports the problems), and `previous` stays as it was. A
+// retired `previous` also gets compile().
 import type { Cluster, Pod } from '../model/cluster.ts';
 import { parseIp } from '../model/ip.ts';
 import { labelsKey } from '../model/labels.ts';
@@ -42,8 +45,8 @@ import type { PolicySet } from '../model/tier.ts';
 import type { CompiledCluster, CompiledState, PreparedPeer } from './compile.ts';
 import { allRules, Compiled, compile, JOURNAL_LENGTH, ListStore, peerKey, preparePeer, selectionFor, sortEnforced, SubjectIndex, subjectSelects } from './compile.ts';
 import { EngineError } from './engine-error.ts';
-import { applyNamespaceChange, namespaceChange, preparedAfter, scopeAfter } from './namespace-change.ts';
-import type { NamespaceChange } from './namespace-change.ts';
+import { applyNamespaceChange, namespaceChange, namespaceStep, preparedAfter, scopeAfter } from './namespace-change.ts';
+import type { NamespaceChange, NamespaceStep } from './namespace-change.ts';
 import { sameList } from '../model/same-list.ts';
 
 /**
@@ -68,21 +71,25 @@ export function recompile(previous: CompiledCluster, cluster: Cluster, policies:
   const prev = previous;
   const c = prev.cluster;
   if (prev.retired || !sameList(c.nodes, cluster.nodes) || !sameList(c.networkSets, cluster.networkSets) || !sameList(c.services, cluster.services)) return compile(cluster, policies);
-  const ns = namespaceChange(prev.lineage, c.namespaces, cluster.namespaces);
-  if (ns === null) return compile(cluster, policies);
-  // Scopes as the new labels have them: the lineage's caches change only once nothing can fall back.
-  const inScope = ns.relabelled.size === 0 ? (scope: NamespaceScope, n: string) => prev.inScope(scope, n) : scopeAfter(prev.lineage, ns);
+  const change = namespaceChange(prev.lineage, c.namespaces, cluster.namespaces);
+  if (change === null) return compile(cluster, policies);
+  const pods = podChange(prev, cluster, hint, change);
+  if (pods === null) return compile(cluster, policies);
+  const slotsByNs = prev.state.slotsByNs;
+  const podsBefore = (n: string): number => slotsByNs.get(n)?.length ?? 0;
+  const ns = namespaceStep(prev.lineage, change, podsBefore, (n) => podsBefore(n) + (pods.nsDelta.get(n) ?? 0));
+  // Scopes as they are after the change: the lineage's caches change only once nothing can fall back.
+  const before = (scope: NamespaceScope, n: string): boolean => prev.inScope(scope, n);
+  const inScope = ns.moved.size === 0 ? before : scopeAfter(ns, before);
   const samePolicies = prev.policies === policies || (sameList(prev.policies.tiers, policies.tiers) && sameList(prev.policies.policies, policies.policies));
   const side = samePolicies ? undefined : policyChange(prev, cluster, policies, inScope);
   if (side === null) return compile(cluster, policies);
   const problems: string[] = [];
-  const reprepared = ns.relabelled.size === 0 ? new Map<Peer, PreparedPeer>() : preparedAfter(prev.peers, cluster, ns, inScope, problems);
+  const reprepared = preparedAfter(prev.peers, cluster, ns, inScope, problems);
   if (problems.length > 0) return compile(cluster, policies);
-  const change = podChange(prev, cluster, hint);
-  if (change === null) return compile(cluster, policies);
   // From here on, `previous`'s indexes are updated in place.
   prev.retire();
-  return apply(prev.state, change, side, { ...ns, reprepared }, cluster, policies);
+  return apply(prev.state, pods, side, { ...ns, reprepared }, cluster, policies);
 }
 
 // ---- policies ----
@@ -187,12 +194,14 @@ interface PodChange {
   readonly removed: readonly number[];
   /** New pod objects with their parsed addresses. */
   readonly added: ReadonlyArray<{ readonly pod: Pod; readonly ips: readonly IpAddress[] }>;
+  /** Per namespace, how many more pods name it (negative: fewer). */
+  readonly nsDelta: ReadonlyMap<string, number>;
 }
 
 /** Which pods went and which came (validated), from the hint or the lists; null when only compile() is exact. */
-function podChange(prev: Compiled, cluster: Cluster, hint: PodChangeHint | undefined): PodChange | null {
+function podChange(prev: Compiled, cluster: Cluster, hint: PodChangeHint | undefined, ns: NamespaceChange): PodChange | null {
   const diff = hint === undefined ? walkPods(prev, cluster) : hintedPods(prev.state, cluster, hint);
-  return diff === null ? null : checkPods(prev.state, diff.gone, diff.fresh, cluster.pods.length);
+  return diff === null ? null : checkPods(prev.state, diff.gone, diff.fresh, cluster.pods.length, ns);
 }
 
 interface PodDiff {
@@ -257,9 +266,10 @@ function walkPods(prev: Compiled, cluster: Cluster): PodDiff | null {
 /**
  * The change as slots to free and pods to place, or null when only compile() is exact:
  * many pods at once, host-network pods, addresses shared or a node's, keys or addresses
- * still held by a pod that stays, a namespace only pods name appearing or going.
+ * still held by a pod that stays, a namespace only pods name (no object before or after
+ * the namespace change `ns`) appearing or going.
  */
-function checkPods(S: CompiledState, gone: readonly Pod[], fresh: readonly Pod[], total: number): PodChange | null {
+function checkPods(S: CompiledState, gone: readonly Pod[], fresh: readonly Pod[], total: number, ns: NamespaceChange): PodChange | null {
   if (gone.length + fresh.length > 64 + (total >> 3)) return null;
   const removed: number[] = [];
   const removedSlots = new Set<number>();
@@ -294,16 +304,17 @@ function checkPods(S: CompiledState, gone: readonly Pod[], fresh: readonly Pod[]
     }
     added.push({ pod, ips });
   }
-  // A namespace only pods name must neither appear nor go (namespace selectors see it).
+  // A namespace only pods name must neither appear nor go (namespace selectors see it); one
+  // with an object before or after is the namespace step's (namespace-change.ts).
   const nsDelta = new Map<string, number>();
   for (const pod of gone) nsDelta.set(pod.namespace, (nsDelta.get(pod.namespace) ?? 0) - 1);
   for (const { pod } of added) nsDelta.set(pod.namespace, (nsDelta.get(pod.namespace) ?? 0) + 1);
   for (const [n, d] of nsDelta) {
-    if (S.lineage.namespacesByName.has(n)) continue;
+    if (S.lineage.namespacesByName.has(n) || ns.objects.get(n) !== undefined) continue;
     const before = S.slotsByNs.get(n)?.length ?? 0;
     if (before === 0 || before + d === 0) return null;
   }
-  return { removed, added };
+  return { removed, added, nsDelta };
 }
 
 /** How many elements of `a` from `j` equal those of `b` from `i`, pointer for pointer. */
@@ -316,13 +327,13 @@ function alignedRun(a: readonly Pod[], j: number, b: readonly Pod[], i: number):
 
 // ---- applying ----
 
-/** A namespace change with the network-set peers it moves, prepared again. */
-interface Relabel extends NamespaceChange {
+/** A namespace step with the network-set peers it moves, prepared again. */
+interface NamespaceApply extends NamespaceStep {
   readonly reprepared: ReadonlyMap<Peer, PreparedPeer>;
 }
 
 /** Updates `S`'s containers in place and returns the Compiled of the new version. */
-function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefined, ns: Relabel, cluster: Cluster, policies: PolicySet): Compiled {
+function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefined, ns: NamespaceApply, cluster: Cluster, policies: PolicySet): Compiled {
   const { pods, podIps, keyToSlot, ipToSlot, slotsByNs, selIngress, selEgress } = S;
   const touched = new Set<number>();
   const dropFromNs = (n: string, s: number): void => {
@@ -449,10 +460,11 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
     }
   }
 
-  // Namespaces: the lineage takes the new objects and labels; the pods of relabelled
-  // namespaces are selected again below, with the new pods.
+  // Namespaces: the lineage takes the new objects, and its caches the names that came,
+  // went or were relabelled; the pods of relabelled namespaces are selected again below,
+  // with the new pods.
   const reselect = new Set(isFresh);
-  if (ns.replaced.size > 0) {
+  if (ns.objects.size > 0) {
     applyNamespaceChange(lineage, ns);
     for (const [peer, prepared] of ns.reprepared) if (S.peers.has(peer)) S.peers.set(peer, prepared);
     for (const n of ns.relabelled) {
@@ -551,7 +563,7 @@ function apply(S: CompiledState, change: PodChange, side: PolicyChange | undefin
     }
   }
   lineage.version = state.version;
-  lineage.journal.push({ version: state.version, slots: [...touched], namespaces: [...ns.relabelled], added: side?.added ?? [], removed: side?.removed ?? [] });
+  lineage.journal.push({ version: state.version, slots: [...touched], namespaces: [...ns.moved], added: side?.added ?? [], removed: side?.removed ?? [] });
   if (lineage.journal.length > JOURNAL_LENGTH) lineage.journal.shift();
   return result;
 }
