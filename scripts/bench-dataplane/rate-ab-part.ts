@@ -71,6 +71,9 @@ async function loadPair(b: BenchLab, pair: BenchPair, scenario: Scenario, tables
   }
 }
 
+/** Wait after loading the pairs' tables. */
+const TABLE_SETTLE_MS = 3000;
+
 const clientOf = (pair: BenchPair, placement: Placement): string => (placement === 'same-node' ? pair.clients.same : pair.clients.cross);
 const rateOf = (r: LoadResult): number => r.completed / r.seconds;
 
@@ -90,6 +93,9 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
         const halves = new Map<string, AbRun[]>();
         for (const candidatePair of candidatePairs) {
           for (const [i, p] of pairs.slice(0, 2).entries()) await loadPair(b, p, i === candidatePair ? comparison.candidate : comparison.baseline, tables);
+          // The kernel frees a replaced table's objects after the commit, in the background
+          // (RCU callbacks, set teardown: 150k+ elements): let that finish before measuring.
+          await new Promise((r) => setTimeout(r, TABLE_SETTLE_MS));
           for (const placement of PLACEMENTS) {
             for (const protocol of o.protocols) {
               await settle(b);
