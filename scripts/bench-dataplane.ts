@@ -310,6 +310,7 @@ if (results.rate !== undefined) {
 if (results.rateAb !== undefined) {
   const rows = abRows(results.rateAb);
   out.push('', `1. new-connection rate, two tables at the same time on two identical node pairs (one CPU each), swapped between the pairs; ${o.duration} s runs x 2 x ${o.reps} repetitions; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow`, formatRateAb(rows));
+  out.push('   softirq / user µs c/b: each side\'s CPU time per connection (/proc/stat of its pair\'s CPU, medians): the tables work in softirq; user is the Node load generator and server, whose swings make most of the rates\' noise');
   goals.push(...judgeRateAb(rows));
   // Against connection tracking alone, which every stateful filter (and every node running
   // kube-proxy) already pays: the part the policies cost.

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgsError, DEFAULTS, parseBenchArgs, parseCount } from './args.ts';
 import { topFunctions } from './cpu-profile.ts';
+import { parseProcStat, perConnectionOf } from './cpu-times.ts';
 import type { CpuProfile } from './cpu-profile.ts';
 import { abRows, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows } from './goals.ts';
 import type { RateInput } from './goals.ts';
@@ -154,6 +155,21 @@ test('simultaneous rate goal: median of the repetitions\' ratios, against the na
   const failing = judgeRateAb(abRows([sample('conntrack', 'big', 0, 0.99, 3)]), 'conntrack');
   assert.equal(failing[0]?.met, false, 'failed connections fail the goal');
   assert.match(failing[0]?.detail ?? '', /3 failed connections/);
+});
+
+test('per-CPU time per connection from two /proc/stat readings (USER_HZ ticks)', () => {
+  const before = parseProcStat('cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 100 0 50 10 0 0 20 0 0 0\ncpu1 7 7 7 7 7 7 7 7 0 0\nintr 99\n');
+  assert.deepEqual([...before.keys()], [0, 1], 'the all-CPU line and others are left out');
+  const after = parseProcStat('cpu0 140 10 80 20 0 0 40 10 0 0\n');
+  // 2 s of CPU 0 over 1,000 connections: user+nice 50 ticks = 0.5 s -> 500 µs each.
+  const c = perConnectionOf(before.get(0) ?? [], after.get(0) ?? [], 1000);
+  assert.equal(c.user, 500);
+  assert.equal(c.system, 300);
+  assert.equal(c.softirq, 200);
+  assert.equal(c.busy, 1000);
+  assert.equal(c.idleShare, 10 / 120);
+  assert.equal(c.stealShare, 10 / 120);
+  assert.ok(Number.isNaN(perConnectionOf(before.get(0) ?? [], after.get(0) ?? [], 0).busy), 'no connections: no figure');
 });
 
 test('rules, latency and pod-change goals', () => {

@@ -92,7 +92,13 @@ export interface AbInput {
   readonly placement: string;
   readonly protocol: LoadProtocol;
   readonly ratio: number;
-  readonly runs: ReadonlyArray<{ readonly baselineRate: number; readonly candidateRate: number; readonly failed: number }>;
+  readonly runs: ReadonlyArray<{
+    readonly baselineRate: number;
+    readonly candidateRate: number;
+    readonly failed: number;
+    readonly baselineCpu?: { readonly user: number; readonly softirq: number };
+    readonly candidateCpu?: { readonly user: number; readonly softirq: number };
+  }>;
 }
 
 export interface AbRow {
@@ -105,6 +111,9 @@ export interface AbRow {
   readonly baselineRate: number;
   readonly candidateRate: number;
   readonly failed: number;
+  /** Medians over the runs of each side's CPU per connection (µs): softirq carries the table's work, user the Node programs'. */
+  readonly softirq: { readonly candidate: number; readonly baseline: number };
+  readonly user: { readonly candidate: number; readonly baseline: number };
 }
 
 /** One row per (comparison, placement, protocol), in first-seen order; rates are medians over every run. */
@@ -123,6 +132,8 @@ export function abRows(samples: readonly AbInput[]): AbRow[] {
       baselineRate: median(runs.map((r) => r.baselineRate)),
       candidateRate: median(runs.map((r) => r.candidateRate)),
       failed: runs.reduce((n, r) => n + r.failed, 0),
+      softirq: { candidate: median(runs.flatMap((r) => (r.candidateCpu === undefined ? [] : [r.candidateCpu.softirq]))), baseline: median(runs.flatMap((r) => (r.baselineCpu === undefined ? [] : [r.baselineCpu.softirq]))) },
+      user: { candidate: median(runs.flatMap((r) => (r.candidateCpu === undefined ? [] : [r.candidateCpu.user]))), baseline: median(runs.flatMap((r) => (r.baselineCpu === undefined ? [] : [r.baselineCpu.user]))) },
     };
   });
 }

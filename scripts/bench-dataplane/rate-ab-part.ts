@@ -13,6 +13,8 @@ import type { BenchLab, BenchPair, LoadResult } from './bench-lab.ts';
 import { loadTable, pinNetns, removeTable, runLoad, settle } from './bench-lab.ts';
 import type { Placement, Scenario, ScenarioTables } from './rate-part.ts';
 import { conntrackOnlyTable, PLACEMENTS } from './rate-part.ts';
+import { perConnectionOf, readCpuTicks } from './cpu-times.ts';
+import type { CpuPerConnection } from './cpu-times.ts';
 
 export interface Comparison {
   readonly baseline: Scenario;
@@ -35,6 +37,9 @@ export interface AbRun {
   readonly candidatePair: number;
   readonly failed: number;
   readonly firstError?: string;
+  /** Each side's CPU (its pair's) per connection during the run, warm-up included. */
+  readonly baselineCpu?: CpuPerConnection;
+  readonly candidateCpu?: CpuPerConnection;
 }
 
 /** One repetition of a comparison: the two swapped runs and their combined ratio. */
@@ -99,11 +104,23 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
           for (const placement of PLACEMENTS) {
             for (const protocol of o.protocols) {
               await settle(b);
+              const t0 = readCpuTicks();
               const results = await Promise.all(pairs.slice(0, 2).map((p, cpu) => runLoad(b, clientOf(p, placement), protocol, o.duration, o.concurrency, { serverIp: p.server.ip, cpu })));
+              const t1 = readCpuTicks();
               const cand = results[candidatePair] as LoadResult;
               const base = results[1 - candidatePair] as LoadResult;
+              const cpuOf = (cpu: number, r: LoadResult): CpuPerConnection | undefined => {
+                const a = t0.get(cpu);
+                const z = t1.get(cpu);
+                return a === undefined || z === undefined ? undefined : perConnectionOf(a, z, r.completed + (r.warmupCompleted ?? 0));
+              };
+              const candidateCpu = cpuOf(candidatePair, cand);
+              const baselineCpu = cpuOf(1 - candidatePair, base);
               const firstError = cand.firstError ?? base.firstError;
-              const run: AbRun = { baselineRate: rateOf(base), candidateRate: rateOf(cand), candidatePair, failed: cand.failed + base.failed, ...(firstError === undefined ? {} : { firstError }) };
+              const run: AbRun = {
+                baselineRate: rateOf(base), candidateRate: rateOf(cand), candidatePair, failed: cand.failed + base.failed,
+                ...(firstError === undefined ? {} : { firstError }), ...(candidateCpu === undefined ? {} : { candidateCpu }), ...(baselineCpu === undefined ? {} : { baselineCpu }),
+              };
               const key = `${placement}|${protocol}`;
               halves.set(key, [...(halves.get(key) ?? []), run]);
             }

@@ -55,11 +55,13 @@ export function formatRate(rows: readonly RateRow[]): string {
 /** The simultaneous comparisons: each candidate against its baseline, ratios over repetitions. */
 export function formatRateAb(rows: readonly AbRow[]): string {
   const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
-  const cells: string[][] = [['candidate', 'baseline', 'placement', 'proto', 'ratio (median)', 'min', 'max', 'candidate/s', 'baseline/s', 'failed']];
+  const us = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-');
+  const cells: string[][] = [['candidate', 'baseline', 'placement', 'proto', 'ratio (median)', 'min', 'max', 'candidate/s', 'baseline/s', 'softirq µs c/b', 'user µs c/b', 'failed']];
   for (const r of rows) {
     cells.push([
       SCENARIO_TEXT[r.candidate] ?? r.candidate, SCENARIO_TEXT[r.baseline] ?? r.baseline, r.placement, r.protocol.toUpperCase(),
-      pct(r.ratios.median), pct(r.ratios.min), pct(r.ratios.max), r.candidateRate.toFixed(0), r.baselineRate.toFixed(0), String(r.failed),
+      pct(r.ratios.median), pct(r.ratios.min), pct(r.ratios.max), r.candidateRate.toFixed(0), r.baselineRate.toFixed(0),
+      `${us(r.softirq.candidate)}/${us(r.softirq.baseline)}`, `${us(r.user.candidate)}/${us(r.user.baseline)}`, String(r.failed),
     ]);
   }
   return table(cells, 4);
