@@ -199,6 +199,8 @@ try {
     } else {
       results.notes.push('perf is not installed: no netfilter CPU attribution (apt-get install linux-perf)');
     }
+    // The other nodes' big tables served the rate part only: an agent holds one node's.
+    bigPlans = bigPlans.filter((p) => p.node === n0.name);
   }
 
   if (o.parts.includes('load') && big0 !== undefined) {
@@ -210,6 +212,8 @@ try {
 
   let latencyEnd: PathState | undefined;
   if (o.parts.includes('latency') && big0 !== undefined && bigModel !== undefined) {
+    // As before the pod part: the agent under test should not pay for the earlier parts' garbage.
+    collectGarbage();
     if (o.via === 'direct') {
       if (!o.parts.includes('load')) await loadTable(netns0, renderRuleset(big0));
       log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s), direct (plan → delta → apply, no agent)...`);
