@@ -14,10 +14,8 @@
 // namespace-relabel-bench.ts. CPU heavy (seconds per "before" step at 100k): run it alone.
 //
 //   node --max-old-space-size=8192 scripts/bench/namespace-lifecycle-bench.ts [--size 100k|10k|1k] [--reps N]
-import { parseArgs } from 'node:util';
 import { DEFAULT_HANDLERS } from '../../src/api/handlers.ts';
 import { buildModel } from '../../src/agent/cluster-model.ts';
-import { ConversionCache } from '../../src/agent/conversion-cache.ts';
 import { dropNamespaces, patchNamespaces } from '../../src/agent/namespace-patch.ts';
 import { patchBase } from '../../src/agent/pod-patch.ts';
 import { delta } from '../../src/dataplane/delta.ts';
@@ -28,56 +26,11 @@ import type { CompiledCluster } from '../../src/engine/compile.ts';
 import { recompile } from '../../src/engine/recompile.ts';
 import type { Cluster, Namespace } from '../../src/model/cluster.ts';
 import type { SourceObject } from '../../src/sources/object-source.ts';
-import { generateCluster } from './generate-cluster.ts';
-import type { ClusterShape } from './generate-cluster.ts';
+import { ms, namespaceBenchArgs, namespaceBenchCluster, time } from './namespace-bench-setup.ts';
 
-// The shapes of scripts/bench-plan.ts: 100k pods and 10k policies is the agent's target.
-const SHAPES: Record<string, ClusterShape> = {
-  '1k': { name: '1k', pods: 1_000, namespaces: 70, policies: 1_000, seed: 1001, dualStackFraction: 0.1 },
-  '10k': { name: '10k', pods: 10_000, namespaces: 700, policies: 1_400, seed: 10_001, dualStackFraction: 0.1 },
-  '100k': { name: '100k', pods: 100_000, namespaces: 7_000, policies: 10_000, seed: 100_001, dualStackFraction: 0.1 },
-};
-
-const { values } = parseArgs({ options: { size: { type: 'string' }, reps: { type: 'string' } }, strict: true });
-const shape = SHAPES[values.size ?? '100k'];
-if (shape === undefined) {
-  process.stderr.write(`namespace-lifecycle-bench: unknown size ${values.size ?? ''} (known: ${Object.keys(SHAPES).join(', ')})\n`);
-  process.exit(2);
-}
-const reps = Number(values.reps ?? '6');
-
-function time<T>(f: () => T): [T, number] {
-  const t0 = performance.now();
-  const r = f();
-  return [r, performance.now() - t0];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
-}
-
-function ms(xs: readonly number[]): string {
-  return `median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`;
-}
-
-/** The node with the most non host-network pods: the worst-placed agent. */
-function busiestNode(cl: Cluster): string {
-  const count = new Map<string, number>();
-  for (const p of cl.pods) if (!p.hostNetwork && p.node !== undefined) count.set(p.node, (count.get(p.node) ?? 0) + 1);
-  return [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-}
-
-const generated = generateCluster(shape);
-// Objects as the API server holds them (uid and resourceVersion: the conversion cache's key).
-const objects = generated.documents.map((d, i) => {
-  const o = d.object as SourceObject;
-  return { ...o, metadata: { ...o.metadata, uid: `uid-${i}`, resourceVersion: '1' } } as SourceObject;
-});
-const cache = new ConversionCache();
-const first = buildModel(objects, DEFAULT_HANDLERS, cache);
+const { shape, reps } = namespaceBenchArgs('namespace-lifecycle-bench');
+const { objects, cache, first, node } = namespaceBenchCluster(shape);
 const { cluster, policies } = first.snapshot;
-const node = busiestNode(cluster);
 
 // New tenant namespaces: each labelled like an existing prod tenant (its team, env=prod).
 const tenants = cluster.namespaces.filter((n) => n.labels['env'] === 'prod' && n.labels['team'] !== undefined && n.labels['team'] !== 'platform');
