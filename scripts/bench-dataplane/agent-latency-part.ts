@@ -10,6 +10,7 @@
 // "Live" is when the agent's nft transaction returned: the agent logs that moment with its
 // mode and timings ('table updated' / 'table replaced'), and the bench's logger stamps it.
 // No polling of the kernel (listing the 158k-element table takes seconds).
+import { deferredPersistence } from '../bench/deferred-persistence.ts';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,6 @@ import { systemClock } from '../../src/store/clock.ts';
 import { DiskPersistence } from '../../src/store/disk-persistence.ts';
 import { ObjectStore } from '../../src/store/object-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { Persistence } from '../../src/store/persistence.ts';
 import { isStoreError } from '../../src/store/store-errors.ts';
 import type { ObjectInput } from '../../src/store/store-object.ts';
 import { BENCH_NS } from './bench-cluster.ts';
@@ -134,13 +134,7 @@ export function applyRecorder(log: (m: string) => void = () => undefined): Logge
  */
 export function loadStore(dir: string, objects: readonly unknown[], clock: Clock): { store: ObjectStore; load: StoreLoad } {
   const disk = new DiskPersistence(dir);
-  const deferred: Persistence = {
-    load: () => disk.load(),
-    commit: () => undefined,
-    compactIfDue: () => undefined,
-    compact: (state) => disk.compact(state),
-    close: () => disk.close(),
-  };
+  const deferred = deferredPersistence(disk);
   const opts = { clock, idGenerator: randomUUID, defaultValidator: apiValidator() };
   let t = performance.now();
   const lap = (): number => {

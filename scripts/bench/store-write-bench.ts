@@ -9,6 +9,7 @@
 //
 //   node --max-old-space-size=8192 scripts/bench/store-write-bench.ts [--size 100k|10k|1k] [--writes 3000]
 //     [--compact-min-bytes N] [--compact-ratio R]   (size trigger of the disk store; defaults: its own)
+import { deferredPersistence } from './deferred-persistence.ts';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +21,6 @@ import { DiskPersistence } from '../../src/store/disk-persistence.ts';
 import type { DiskPersistenceOptions } from '../../src/store/disk-persistence.ts';
 import { ObjectStore } from '../../src/store/object-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { Persistence } from '../../src/store/persistence.ts';
 import type { ObjectInput, StoredObject } from '../../src/store/store-object.ts';
 import { isStoreError } from '../../src/store/store-errors.ts';
 import { generateCluster } from './generate-cluster.ts';
@@ -74,13 +74,7 @@ function summary(label: string, ms: readonly number[]): string {
  */
 function bulkLoad(dir: string, objects: readonly ObjectInput[]): void {
   const disk = new DiskPersistence(dir);
-  const deferred: Persistence = {
-    load: () => disk.load(),
-    commit: () => undefined,
-    compactIfDue: () => undefined,
-    compact: (state) => disk.compact(state),
-    close: () => disk.close(),
-  };
+  const deferred = deferredPersistence(disk);
   const loader = new ObjectStore({ clock, idGenerator, systemNamespaces: [], persistence: deferred });
   try {
     const namespacesFirst = [...objects.filter((o) => o.kind === 'Namespace'), ...objects.filter((o) => o.kind !== 'Namespace')];
