@@ -28,7 +28,7 @@ import type { ChangeTiming, PathState } from './bench-dataplane/change-path.ts';
 import { topFunctions } from './bench-dataplane/cpu-profile.ts';
 import type { CpuProfile, FunctionCost } from './bench-dataplane/cpu-profile.ts';
 import { abRows, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows } from './bench-dataplane/goals.ts';
-import { formatAgentChanges, modeCounts, runAgentLatencyPart } from './bench-dataplane/agent-latency-part.ts';
+import { formatAgentChanges, formatChangeGc, modeCounts, runAgentLatencyPart } from './bench-dataplane/agent-latency-part.ts';
 import type { AgentLatencyResult } from './bench-dataplane/agent-latency-part.ts';
 import { runLatencyPart } from './bench-dataplane/latency-part.ts';
 import type { LatencyPartResult } from './bench-dataplane/latency-part.ts';
@@ -175,7 +175,8 @@ try {
     log(`planning the big table (${o.pods} pods, ${o.policies} policies, ${o.localPods} synthetic pods per lab node) for ${nodesToPlan.join(', ')} in worker threads...`);
     const t0 = performance.now();
     const jobs = nodesToPlan.map((node) => planInWorker({ spec: bigSpec, nodes: b.nodes, endpoints: b.endpoints, node }));
-    if (o.parts.includes('latency') || o.parts.includes('pod')) bigModel = buildModel(bigSpec, b.nodes, b.endpoints);
+    // The agent latency part's host builds its own (agent-host.ts): the model here is the direct path's and the pod part's.
+    if ((o.parts.includes('latency') && o.via === 'direct') || o.parts.includes('pod')) bigModel = buildModel(bigSpec, b.nodes, b.endpoints);
     bigPlans = await Promise.all(jobs);
     results.bigPlans = bigPlans.map((p) => ({ node: p.node, planMs: p.planMs, buildMs: p.buildMs, elements: elementCounts(p.ruleset).total }));
     for (const p of bigPlans) log(`  ${p.node}: plan ${fmtMs(p.planMs)} (generate ${fmtMs(p.buildMs.generate)}, snapshot ${fmtMs(p.buildMs.snapshot)}, compile ${fmtMs(p.buildMs.compile)}), ${elementCounts(p.ruleset).total} elements`);
@@ -211,10 +212,10 @@ try {
   }
 
   let latencyEnd: PathState | undefined;
-  if (o.parts.includes('latency') && big0 !== undefined && bigModel !== undefined) {
-    // As before the pod part: the agent under test should not pay for the earlier parts' garbage.
+  if (o.parts.includes('latency') && big0 !== undefined) {
+    // The direct path runs in this thread: it should not pay for the earlier parts' garbage.
     collectGarbage();
-    if (o.via === 'direct') {
+    if (o.via === 'direct' && bigModel !== undefined) {
       if (!o.parts.includes('load')) await loadTable(netns0, renderRuleset(big0));
       log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s), direct (plan → delta → apply, no agent)...`);
       // A running agent holds its last compile and planner: plan once more here (untimed,
@@ -230,7 +231,7 @@ try {
       // The agent replaces whatever table is there on its first apply, and is stopped when
       // this returns (one writer per table): the pod part then starts from its own plan.
       log(`latency: up to ${o.changes} policy changes (budget ${o.latencyBudget} s) through the agent: store write → watch → debounce → reconcile → nft...`);
-      const r = await runAgentLatencyPart(b, { documents: bigModel.cluster.documents, node: n0.name, netns: netns0 }, o.changes, o.latencyBudget, log);
+      const r = await runAgentLatencyPart(b, { spec: bigSpec, nodes: b.nodes, endpoints: b.endpoints, node: n0.name, netns: netns0 }, o.changes, o.latencyBudget, log);
       results.latency = { via: 'agent', plannedElements: elementCounts(big0).total, ...r };
       if (r.fallback !== undefined) results.notes.push(`the agent had no persistent nft session (${r.fallback}): it spawned nft per transaction`);
     }
@@ -344,6 +345,7 @@ if (results.latency !== undefined) {
     out.push('   write: the store\'s update call (admission, fsync, synchronous delivery to the agent); wait: until the reconcile starts (debounce, timers); compute: model, recompile, plan, delta (agent clock, whole ms); nft: the transaction');
     out.push(`   store: ${lt.load.objects} objects created in ${fmtMs(lt.load.createMs)}, made durable by one snapshot in ${fmtMs(lt.load.persistMs)}, reopened in ${fmtMs(lt.load.openMs)} (not timed as changes)`);
     out.push(`   agent: first full replace after ${fmtMs(lt.initial.readyMs)}, idle after ${fmtMs(lt.initial.idleMs)} (${lt.initial.reconciles} reconciles); ${lt.initial.elements} set elements (the bench's own plan: ${lt.plannedElements})`);
+    out.push(`   heap: store and agent run in a worker thread (their own heap, ${Number.isNaN(lt.heapMb) ? '? (no --expose-gc)' : `${lt.heapMb.toFixed(0)} MB after a full collection`}); ${formatChangeGc(lt.timings)}`);
     const extra = modeCounts(lt.timings).extraReconciles;
     if (extra > 0) out.push(`   ${extra} extra reconciles after changes (the agent's status writes came back as events)`);
   } else {
