@@ -82,7 +82,7 @@ async function applyOne(p: Placed, client: KubeClient): Promise<'created' | 'con
 
 export async function runApply(opts: ApplyOptions, client: KubeClient, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const { manifests, readProblems } = await readManifests(opts.filename, io);
+  const { manifests, readProblems } = await readManifests(opts.filename, io, ctx.handlers({}));
   let failed = readProblems.some((p) => p.severity === 'error');
   for (const p of readProblems) io.stderr.write(`${formatProblem(p)}\n`);
   if (manifests.length === 0 && !failed) throw new CliError('no objects passed to apply');

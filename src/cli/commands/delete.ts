@@ -34,7 +34,7 @@ export async function runDelete(words: readonly string[], opts: DeleteOptions, c
   let failed = false;
   if (opts.filename !== undefined) {
     if (words.length > 0) throw new CliError('use -f or TYPE NAME, not both');
-    const { manifests, readProblems } = await readManifests(opts.filename, io);
+    const { manifests, readProblems } = await readManifests(opts.filename, io, ctx.handlers({}));
     for (const p of readProblems) io.stderr.write(`${formatProblem(p)}\n`);
     failed = readProblems.some((p) => p.severity === 'error');
     const flagNamespace = opts.namespace !== undefined && opts.namespace !== '' ? opts.namespace : undefined;

@@ -3,7 +3,7 @@
 // object checked locally by its kind's handler so a mistake is reported with its file and
 // line before (and besides) the server's verdict.
 import { handlerKey } from '../../api/dialect.ts';
-import { DEFAULT_HANDLERS } from '../../api/handlers.ts';
+import type { HandlerTable } from '../../api/handlers.ts';
 import type { Problem } from '../../api/problem.ts';
 import { readInputs } from '../../api/read-inputs.ts';
 import type { SourceDocument } from '../../api/source-document.ts';
@@ -39,7 +39,7 @@ function problem(doc: SourceDocument, name: string | undefined, severity: Proble
 }
 
 /** Checks one document with the handler of its kind; kinds without one are only shape-checked. */
-export function checkDocument(doc: SourceDocument): Manifest {
+export function checkDocument(doc: SourceDocument, handlers: HandlerTable): Manifest {
   const o = doc.object;
   if (!isObject(o)) return { doc, problems: [problem(doc, undefined, 'error', 'expected a Kubernetes object')] };
   const meta = isObject(o['metadata']) ? o['metadata'] : {};
@@ -49,7 +49,7 @@ export function checkDocument(doc: SourceDocument): Manifest {
     return { doc, problems: [problem(doc, label, 'error', 'apiVersion and kind are required (strings)', typeof o['apiVersion'] !== 'string' ? 'apiVersion' : 'kind')] };
   }
   if (name === undefined) return { doc, problems: [problem(doc, label, 'error', 'required: metadata.name is required', 'metadata.name')] };
-  const handler = DEFAULT_HANDLERS.get(handlerKey(o['apiVersion'], o['kind']));
+  const handler = handlers.get(handlerKey(o['apiVersion'], o['kind']));
   const problems: Problem[] = [];
   if (handler !== undefined) {
     const issues = new Issues();
@@ -63,8 +63,9 @@ export function checkDocument(doc: SourceDocument): Manifest {
   return { doc, object: o, problems };
 }
 
-export async function readManifests(paths: readonly string[], io: CliIo): Promise<Manifests> {
+/** `handlers`: the command's (its wiring's default engine settings: validity does not depend on them). */
+export async function readManifests(paths: readonly string[], io: CliIo, handlers: HandlerTable): Promise<Manifests> {
   checkStdinOnce(paths);
   const read = await readInputs(paths, io.stdin);
-  return { manifests: read.documents.map(checkDocument), readProblems: read.problems };
+  return { manifests: read.documents.map((d) => checkDocument(d, handlers)), readProblems: read.problems };
 }
