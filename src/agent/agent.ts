@@ -22,6 +22,8 @@
 //   never removes the table.
 // - Failures back off exponentially; the state stays dirty so the retry picks up the
 //   latest objects.
+// - With a drop log (the kernel's records of the drop chains, drop-log.ts) every dropped
+//   packet is logged with its policy and the pods or nodes behind its addresses.
 import type { HandlerTable } from '../api/handlers.ts';
 import { DEFAULT_HANDLERS } from '../api/handlers.ts';
 import { delta, DEFAULT_CHUNK } from '../dataplane/delta.ts';
@@ -29,6 +31,8 @@ import { createPlanner } from '../dataplane/plan.ts';
 import type { Planner } from '../dataplane/plan.ts';
 import { renderRuleset } from '../dataplane/render.ts';
 import type { Ruleset } from '../dataplane/ruleset.ts';
+import type { DropLogHandler } from '../dataplane/drop-log.ts';
+import type { Cluster } from '../model/cluster.ts';
 import { notEnforcedFindings } from '../engine/analyze.ts';
 import { compile } from '../engine/compile.ts';
 import type { CompiledCluster } from '../engine/compile.ts';
@@ -54,6 +58,7 @@ import type { PodPatchBase } from './pod-patch.ts';
 import { patchBase, patchPods } from './pod-patch.ts';
 import { patchPolicies } from './policy-patch.ts';
 import { dropUnchanged } from './unchanged-objects.ts';
+import { addressNames, droppedPacketRecords } from './dropped-packets.ts';
 
 export interface AgentOptions {
   /** This node's name: pods with spec.nodeName equal to it are the table's local pods. */
@@ -76,6 +81,13 @@ export interface AgentOptions {
   readonly chunk?: number;
   readonly handlers?: HandlerTable;
   readonly timers?: Timers;
+  /** The kernel's log of the table's drops (drop-log.ts); each dropped packet is logged as 'packet dropped'. */
+  readonly dropLog?: DropLogSource;
+}
+
+/** Opens the reader of the node's drop log; rejects saying why it cannot. */
+export interface DropLogSource {
+  open(handler: DropLogHandler): Promise<{ close(): Promise<void> }>;
 }
 
 export interface ApplyRecord {
@@ -136,6 +148,9 @@ class NodeAgent implements Agent {
   #reconciles = 0;
   #lastApply: ApplyRecord | undefined;
   #idleWaiters: Array<() => void> = [];
+  #dropLog: Promise<{ close(): Promise<void> } | undefined> | undefined;
+  /** Address → pod or node name, for the drop log's records; rebuilt when the model's cluster changes. */
+  #names: { cluster: Cluster; names: ReadonlyMap<string, string> } | undefined;
   /**
    * The model and compile of the last successful computation, for pod, namespace
    * and policy changes (pod-patch.ts, namespace-patch.ts, policy-patch.ts), and what the
@@ -178,6 +193,30 @@ class NodeAgent implements Agent {
         logger.warn({ ...errorFields(err), resource: ctx.resource, retryInMs: ctx.retryInMs }, `list/watch of ${ctx.resource} failed; retrying`);
       },
     });
+    const dropLog = this.#o.dropLog;
+    if (dropLog !== undefined) {
+      // Without the drop log the table enforces all the same; drops are still counted.
+      this.#dropLog = dropLog.open({
+        onPackets: (packets) => this.#logDrops(packets),
+        onLost: () => logger.warn({}, 'the drop log fell behind: the kernel discarded dropped-packet records'),
+        onError: (message) => logger.warn({ error: message }, 'the drop log stopped; drops are still counted'),
+      }).then(
+        (log) => {
+          logger.info({}, 'logging dropped packets');
+          return log;
+        },
+        (err: unknown) => {
+          logger.warn({ ...errorFields(err) }, 'dropped packets cannot be logged; drops are still counted');
+          return undefined;
+        },
+      );
+    }
+  }
+
+  #logDrops(packets: Parameters<DropLogHandler['onPackets']>[0]): void {
+    const cluster = this.#model?.base.snapshot.cluster;
+    if (cluster !== undefined && this.#names?.cluster !== cluster) this.#names = { cluster, names: addressNames(cluster) };
+    for (const r of droppedPacketRecords(packets, this.#names?.names ?? new Map())) this.#o.logger.info({ ...r }, 'packet dropped');
   }
 
   async stop(): Promise<void> {
@@ -187,6 +226,7 @@ class NodeAgent implements Agent {
     this.#timer = undefined;
     await this.#running;
     await this.#reporter.settled();
+    await (await this.#dropLog)?.close();
     this.#wakeIdle();
   }
 

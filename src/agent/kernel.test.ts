@@ -29,6 +29,9 @@ import { fakeClock, memoryStore, namespace, NETPOL, POD } from '../store/test-su
 import type { Agent } from './agent.ts';
 import { createAgent } from './agent.ts';
 import { SILENT_LOGGER } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { openDropLog } from '../dataplane/drop-log.ts';
+import type { DropLogHandler } from '../dataplane/drop-log.ts';
 import type { NodeTable } from './node-table.ts';
 import { sessionNodeTable } from './node-table.ts';
 import type { Transaction } from './test-support.ts';
@@ -96,17 +99,21 @@ test('the agent keeps a real node table in sync with the store, hitlessly across
   assert.equal(session.fallback, undefined, 'libnftables loads here');
   t.after(() => session.table.close?.());
   const table = recording(session.table);
-  const start = (): Agent => {
+  // The first agent also reads the node's drop log, into a recording logger.
+  const records: Array<{ obj: Record<string, unknown>; msg: string | undefined }> = [];
+  const recorder: Logger = { ...SILENT_LOGGER, info: (obj, msg) => { records.push({ obj: obj as Record<string, unknown>, msg }); }, warn: (obj, msg) => { records.push({ obj: obj as Record<string, unknown>, msg }); } };
+  const start = (withDropLog = false): Agent => {
     const agent = createAgent({
       node: node.name, netns: node.netns, source: embeddedStoreSource(store), applier: table, clock: fakeClock(),
-      logger: SILENT_LOGGER, metrics: new Registry(), statusWriter: storeStatusWriter(store), debounceMs: 5,
+      logger: withDropLog ? recorder : SILENT_LOGGER, metrics: new Registry(), statusWriter: storeStatusWriter(store), debounceMs: 5,
+      ...(withDropLog ? { dropLog: { open: (handler: DropLogHandler) => openDropLog(node.netns, handler) } } : {}),
     });
     agents.push(agent);
     agent.start();
     return agent;
   };
 
-  const first = start();
+  const first = start(true);
   await first.whenIdle();
   assert.deepEqual(table.transactions.map((x) => x.op), ['replace']);
   const applied = first.applied();
@@ -121,6 +128,15 @@ test('the agent keeps a real node table in sync with the store, hitlessly across
   await first.whenIdle();
   assert.equal(table.transactions.at(-1)?.op, 'apply');
   assert.deepEqual(await checkTraffic(lab, store, 'deny policy'), { 'demo/client': false, 'demo/friend': true });
+  // The dropped connection is in the agent's log: the deciding policy, who to whom, the port.
+  const deadline = Date.now() + 5_000;
+  const dropped = (): Record<string, unknown> | undefined => records.find((r) => r.msg === 'packet dropped')?.obj;
+  while (dropped() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(records.some((r) => r.msg === 'logging dropped packets'), `the drop log opened: ${JSON.stringify(records.filter((r) => r.msg !== 'table updated'))}`);
+  const d = dropped();
+  assert.deepEqual(d === undefined ? undefined : { policy: d['policy'], protocol: d['protocol'], srcName: d['srcName'], dst: d['dst'], dstName: d['dstName'], dstPort: d['dstPort'] }, {
+    policy: 'NetworkPolicy demo/demo-policy', protocol: 'TCP', srcName: 'pod demo/client', dst: (store.get(POD, 'server', 'demo').status as { podIP?: string } | undefined)?.podIP, dstName: 'pod demo/server', dstPort: 80,
+  });
 
   relabel(store, 'client', { app: 'client' });
   await first.whenIdle();

@@ -20,3 +20,10 @@ export const SILENT_LOGGER: Logger = { debug: () => undefined, info: () => undef
 export function errorFields(err: unknown): { err: { message: string; name?: string } } {
   return err instanceof Error ? { err: { name: err.name, message: err.message } } : { err: { message: String(err) } };
 }
+
+/** `l` with `fields` in every record (as pino's child() does), e.g. the node of one of several agents sharing a log. */
+export function withFields(l: Logger, fields: Readonly<Record<string, unknown>>): Logger {
+  // Called as methods of `l`: pino's need their `this`.
+  const wrap = (level: keyof Logger): LogFn => (obj, msg) => { l[level]({ ...fields, ...obj }, msg); };
+  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
+}

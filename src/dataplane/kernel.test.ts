@@ -18,6 +18,9 @@ import { classOfPort, DIRECT_CLASSES, elementsOf, portClasses, samePortClasses }
 import type { Elements } from './layout.ts';
 import { plan } from './plan.ts';
 import type { Ruleset } from './ruleset.ts';
+import { DropLogError, openDropLog } from './drop-log.ts';
+import { droppedBy } from './nflog.ts';
+import type { LoggedPacket } from './nflog.ts';
 import { createFixture, kernelSkipReason, listNamespaces, probeFrom } from './test-netns.ts';
 import type { Fixture, ProbeSpec } from './test-netns.ts';
 
@@ -286,4 +289,31 @@ kernelTest('kernel: the skb mark (kube-proxy 0x4000) survives the forward hook f
   const count = (name: string): number => counters.nftables.find((o) => o.counter?.name === name)?.counter?.packets ?? -1;
   assert.ok(count('kept') >= 1, `new connections reached postrouting with 0x4000: ${count('kept')}`);
   assert.equal(count('lost'), 0, 'no new connection lost its skb mark');
+});
+
+kernelTest('kernel: a dropped connection is logged to the drop log with the deciding policy, its addresses and ports', {}, async (fx) => {
+  const ps = policies();
+  const compiled = compile(cluster({ pods: podsOf(fx, {}), namespaces: [ns('demo')] }), ps);
+  await new TableApplier(fx.node).apply(plan(compiled, { node: 'n1' }));
+  const [server, client] = fx.pods;
+  if (server === undefined || client === undefined) throw new Error('fixture has too few pods');
+  const logged: LoggedPacket[] = [];
+  const log = await openDropLog(fx.node, { onPackets: (p) => logged.push(...p) });
+  try {
+    // A second reader of the same group in the same namespace is refused, saying why.
+    await assert.rejects(openDropLog(fx.node, { onPackets: () => undefined }), (e: unknown) => e instanceof DropLogError && /\(nflog group 2417\) in netns .*: cannot bind nflog group 2417: E(PERM|BUSY)/.test(e.message));
+    // demo/client has no app=client label: demo-policy drops its connection to the server.
+    assert.deepEqual(await probeFrom(client.netns, [{ ip: server.ip, port: 80, protocol: 'TCP' }]), [false]);
+    const deadline = Date.now() + 5_000;
+    while (!logged.some((p) => p.protocol === 'TCP') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    await log.close();
+  }
+  const syn = logged.find((p) => p.protocol === 'TCP');
+  assert.ok(syn !== undefined, `a TCP packet was logged: ${JSON.stringify(logged)}`);
+  assert.equal(droppedBy(syn.prefix), 'NetworkPolicy demo/demo-policy');
+  assert.deepEqual({ family: syn.family, src: syn.src, dst: syn.dst, dstPort: syn.dstPort }, { family: 4, src: client.ip, dst: server.ip, dstPort: 80 });
+  assert.ok(syn.srcPort !== undefined && syn.srcPort > 0);
+  // After close() the group is free again: a new reader binds it.
+  await (await openDropLog(fx.node, { onPackets: () => undefined })).close();
 });

@@ -12,6 +12,7 @@ import type { Direction } from './layout.ts';
 import type { IpFamily } from '../model/ip.ts';
 import { PROTOCOLS } from '../model/protocol.ts';
 import { TABLE_NAME } from './ruleset.ts';
+import { DROP_LOG_GROUP, DROP_LOG_SNAPLEN } from './nflog.ts';
 import type { DropTarget, Ruleset } from './ruleset.ts';
 
 export { dropChainName, elementsOf, elementText, SETS, verdictText } from './layout.ts';
@@ -25,11 +26,15 @@ export function logPrefix(t: DropTarget): string {
   return text.length <= 127 ? text : `${text.slice(0, 124)}.: `;
 }
 
-/** The rules of a drop chain: count, log at most 10 a second per policy, drop. */
+/**
+ * The rules of a drop chain: count, log at most 10 a second per policy, drop. The log goes
+ * to nflog group DROP_LOG_GROUP, read by the node's agent (drop-log.ts), not to syslog,
+ * which the kernel keeps off in every namespace but the host's.
+ */
 export function dropChainRules(t: DropTarget): string[] {
   return [
     `counter name "${dropChainName(t.index)}"`,
-    `limit rate 10/second burst 20 packets log prefix "${logPrefix(t)}" level info`,
+    `limit rate 10/second burst 20 packets log prefix "${logPrefix(t)}" group ${DROP_LOG_GROUP} snaplen ${DROP_LOG_SNAPLEN}`,
     'drop',
   ];
 }

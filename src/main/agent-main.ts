@@ -25,6 +25,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAgent } from '../agent/agent.ts';
+import { openDropLog } from '../dataplane/drop-log.ts';
 import { ciliumAgentOptions, readPolicyCidrMatchMode } from '../api/cilium/agent-flags.ts';
 import { handlerTable, kindHandlers } from '../api/handlers.ts';
 import { CIDR_MATCH_MODE_ENV } from '../cli/commands/agent.ts';
@@ -101,6 +102,7 @@ const agent = createAgent({
   source: kubernetesSource({ kubeConfig: kc, resources, resyncMs: resyncSeconds * 1000, handlers }),
   applier: table, handlers,
   clock: systemClock(), logger, metrics: registry,
+  dropLog: { open: (handler) => openDropLog(null, handler) },
   ...(env.PALISADE_REPORT !== undefined && !flag(env.PALISADE_REPORT) ? {} : { statusWriter: kubernetesStatusWriter(kc, resources) }),
 });
 

@@ -23,8 +23,9 @@ import { startHealthServer } from '../agent/health-server.ts';
 import type { DialectOptions } from '../api/handlers.ts';
 import { handlerTable, kindHandlers } from '../api/handlers.ts';
 import type { Logger } from '../agent/logger.ts';
-import { errorFields, SILENT_LOGGER } from '../agent/logger.ts';
+import { errorFields, SILENT_LOGGER, withFields } from '../agent/logger.ts';
 import { sessionNodeTable } from '../agent/node-table.ts';
+import { openDropLog } from '../dataplane/drop-log.ts';
 import type { NodeTable } from '../agent/node-table.ts';
 import type { Kubelet } from '../lab/kubelet.ts';
 import { startKubelet } from '../lab/kubelet.ts';
@@ -156,7 +157,8 @@ export async function startEmbeddedCluster(o: EmbeddedClusterOptions): Promise<E
         if (fallback !== undefined) logger.warn({ node: n.name, reason: fallback }, 'no persistent nft session: every table change spawns nft (slower)');
         const agent = createAgent({
           node: n.name, netns: n.netns, source: embeddedStoreSource(store, { handlers }), applier: table,
-          clock, logger, metrics, statusWriter: storeStatusWriter(store), handlers,
+          clock, logger: withFields(logger, { node: n.name }), metrics, statusWriter: storeStatusWriter(store), handlers,
+          dropLog: { open: (handler) => openDropLog(n.netns, handler) },
           ...(o.debounceMs === undefined ? {} : { debounceMs: o.debounceMs }),
         });
         agents.push(agent);

@@ -94,6 +94,17 @@ interface Started {
   readonly lab: LabRecord;
 }
 
+/** The first `packet dropped` record of home/palisade.log (pino JSON lines), waiting up to 5 s for it. */
+async function droppedRecord(home: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const line = readFileSync(join(home, 'palisade.log'), 'utf8').split('\n').find((l) => l.includes('"msg":"packet dropped"'));
+    if (line !== undefined) return JSON.parse(line) as Record<string, unknown>;
+    if (Date.now() > deadline) assert.fail('no "packet dropped" record in palisade.log');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** `palisade up -d` in a fresh home; afterwards `down --purge`, and nothing may be left. */
 async function up(t: { after(fn: () => unknown): void }, tag: string): Promise<Started> {
   const home = mkdtempSync(join(tmpdir(), `palisade-${tag}-`));
@@ -130,6 +141,11 @@ describe('seed 000 walkthrough with real traffic', { skip, concurrency: false },
     assert.equal(await connect(home, serverIp, ''), '', 'before the policy: connected, no output');
     assert.equal(ok(await p('apply', '-f', POLICY), 'apply'), 'networkpolicy.networking.k8s.io/demo-policy created\n');
     assert.equal(await connect(home, serverIp, 'TIMEOUT\n'), 'TIMEOUT\n', 'the policy admits only app=client');
+    // The drop is in palisade.log: the deciding policy, the pods, the port, the node.
+    const drop = await droppedRecord(home);
+    assert.deepEqual({ policy: drop['policy'], protocol: drop['protocol'], srcName: drop['srcName'], dst: drop['dst'], dstName: drop['dstName'], dstPort: drop['dstPort'] },
+      { policy: 'NetworkPolicy demo/demo-policy', protocol: 'TCP', srcName: 'pod demo/client', dst: serverIp, dstName: 'pod demo/server', dstPort: 80 });
+    assert.match(String(drop['node']), /^node-\d$/);
     assert.equal(ok(await p('label', 'pod', 'client', '-n', 'demo', 'app=client'), 'label'), 'pod/client labeled\n');
     assert.equal(await connect(home, serverIp, ''), '', 'labelled app=client: connected again');
 
