@@ -10,11 +10,10 @@
 // The store and the agent run in a worker thread (agent-host.ts): their own heap, as in
 // the `palisade up` process, and each change reports the collections that paused it.
 import type { AgentChangeTiming, StoreLoad } from './agent-change.ts';
-import type { ClusterSpec, LabEndpoint, LabNode } from './bench-cluster.ts';
 import { BENCH_NS } from './bench-cluster.ts';
 import type { BenchLab } from './bench-lab.ts';
 import { reachable } from './bench-lab.ts';
-import type { HostReady, HostTiming } from './agent-host.ts';
+import type { AgentHostJob, HostReady, HostTiming } from './agent-host.ts';
 import { hostDir, startAgentHost } from './agent-host.ts';
 import { fmtMs, table } from './report.ts';
 import { median, summarizeLatency } from './stats.ts';
@@ -33,14 +32,8 @@ export interface AgentLatencyResult {
   readonly fallback?: string;
 }
 
-export interface AgentLatencyInput {
-  /** The big cluster (the host regenerates its objects from the seeded spec). */
-  readonly spec: ClusterSpec;
-  readonly nodes: readonly LabNode[];
-  readonly endpoints: readonly LabEndpoint[];
-  readonly node: string;
-  readonly netns: string;
-}
+/** The big cluster (the host regenerates its objects from the seeded spec), the node and its namespace. */
+export type AgentLatencyInput = Omit<AgentHostJob, 'dir'>;
 
 export async function runAgentLatencyPart(b: BenchLab, input: AgentLatencyInput, count: number, budgetS: number, log: (m: string) => void): Promise<AgentLatencyResult> {
   const dir = hostDir(b.stateDir);
