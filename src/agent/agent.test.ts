@@ -18,6 +18,7 @@ import { storeStatusWriter } from '../sources/store-status-writer.ts';
 import { manualTimers } from '../sources/test-support.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { CORE_RESOURCES, ResourceRegistry } from '../store/resource-registry.ts';
+import { CALICO_RESOURCES } from '../store/resources-calico.ts';
 import type { ResourceType } from '../store/resource-registry.ts';
 import { fakeClock, memoryStore, namespace, NETPOL, NODE, NS, POD } from '../store/test-support.ts';
 import type { Agent, AgentOptions } from './agent.ts';
@@ -214,7 +215,7 @@ const fqdnHandler: KindHandler = {
 };
 
 test('what cannot be enforced is reported on the object (annotation) and logged, and cleared once fixed', async (t) => {
-  const store = memoryStore({ registry: new ResourceRegistry([...CORE_RESOURCES, WIDGET]) });
+  const store = memoryStore({ registry: new ResourceRegistry([...CORE_RESOURCES, ...CALICO_RESOURCES, WIDGET]) });
   seed(store);
   const { agent, logger } = setup(t, { store, handlers: handlerTable([...KIND_HANDLERS, fqdnHandler]), source: embeddedStoreSource(store, { handlers: handlerTable([...KIND_HANDLERS, fqdnHandler]) }) });
   // No admission in this store: an invalid policy gets stored, as it can on a real cluster whose checks are laxer than ours.
@@ -222,6 +223,8 @@ test('what cannot be enforced is reported on the object (annotation) and logged,
   store.create({ apiVersion: 'example.io/v1', kind: 'FqdnPolicy', metadata: { name: 'web', namespace: 'demo' }, spec: {} });
   store.create({ apiVersion: 'example.io/v1', kind: 'FqdnPolicy', metadata: { name: 'trial', namespace: 'demo' }, spec: { staged: true } });
   store.create(DEMO_POLICY);
+  // A Calico Log rule decides nothing and, here, logs nothing: Partial, saying so.
+  store.create({ apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'logged', namespace: 'demo' }, spec: { selector: 'all()', ingress: [{ action: 'Log' }, { action: 'Allow' }] } });
   agent.start();
   await agent.whenIdle();
   const report = (ref: typeof NETPOL | ResourceType, name: string): unknown => {
@@ -237,6 +240,9 @@ test('what cannot be enforced is reported on the object (annotation) and logged,
   assert.match(web.messages.join('\n'), /FQDN/);
   assert.match(web.messages.join('\n'), /L7|not enforced/);
   assert.equal((report(WIDGET, 'trial') as { state: string }).state, 'NotEnforced');
+  const calicoPolicies = CALICO_RESOURCES.find((r) => r.kind === 'NetworkPolicy');
+  assert.ok(calicoPolicies !== undefined);
+  assert.deepEqual(report(calicoPolicies, 'logged'), { state: 'Partial', messages: ['NetworkPolicy demo/logged spec.ingress[0] is a Log rule; it does not log here (the agent logs the packets policies drop, with the deciding policy), and as in Calico it decides nothing'] });
   assert.equal(report(NETPOL, 'demo-policy'), undefined, 'an enforceable policy gets no annotation');
   assert.ok(logger.records.some((r) => r.level === 'warn' && r.msg.includes('NetworkPolicy demo/bad: Rejected')));
   const reconciles = agent.status().reconciles;

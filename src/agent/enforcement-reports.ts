@@ -1,9 +1,10 @@
 // What the agent cannot enforce, per object: invalid objects (skipped: Rejected), staged
-// policies (NotEnforced), L7 rules and FQDN peers (Partial: enforced at L3/L4 only, FQDN
-// peers match nothing without DNS learning), and validation warnings (Enforced, with the
-// warnings). The Reporter logs each report when it appears or changes and writes it
-// through the StatusWriter; a report that goes away is cleared. Writes happen only on
-// change, so the agent's own write (which comes back as a watch event) settles at once.
+// policies (NotEnforced), L7 rules, Log rules and FQDN peers (Partial: enforced at L3/L4
+// only, Log rules do not log, FQDN peers match nothing without DNS learning), and
+// validation warnings (Enforced, with the warnings). The Reporter logs each report when it
+// appears or changes and writes it through the StatusWriter; a report that goes away is
+// cleared. Writes happen only on change, so the agent's own write (which comes back as a
+// watch event) settles at once.
 import type { Finding } from '../engine/analyze.ts';
 import type { PolicySet } from '../model/tier.ts';
 import type { EnforcementReport, EnforcementState, ObjectRef, StatusWriter } from '../sources/status-writer.ts';
@@ -21,7 +22,7 @@ export interface ObjectReport {
 const RANK: Readonly<Record<EnforcementState, number>> = { Enforced: 0, Partial: 1, NotEnforced: 2, Rejected: 3 };
 
 /** Finding codes that mean part of a policy is not enforced by the dataplane. */
-export const NOT_ENFORCED_FINDINGS: ReadonlySet<string> = new Set(['l7-not-enforced', 'fqdn-needs-dns']);
+export const NOT_ENFORCED_FINDINGS: ReadonlySet<string> = new Set(['l7-not-enforced', 'log-not-enforced', 'fqdn-needs-dns']);
 
 export function enforcementReports(build: ModelBuild, policies: PolicySet, findings: readonly Finding[]): Map<string, ObjectReport> {
   const acc = new Map<string, { ref: ObjectRef; state: EnforcementState; messages: string[] }>();

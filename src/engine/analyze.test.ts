@@ -39,7 +39,7 @@ const cases: Case[] = [
   { name: 'not shadowed: earlier CIDR has a hole the later one fills', policies: [cnp('c', 1, [{ peers: [cidrPeer('10.0.0.0/8', ['10.1.0.0/16'])] }, { peers: [cidrPeer('10.0.0.0/8')] }])], want: [] },
   { name: 'not shadowed: an earlier Cilium CIDR (no nodes) leaves node addresses to a later ipBlock', policies: [cnp('c', 1, [{ peers: [cidrPeer('0.0.0.0/0', [], false, false)] }, { peers: [cidrPeer('0.0.0.0/0', [], false)] }])], want: [] },
   { name: 'shadowed-rule: an earlier ipBlock covers a later Cilium CIDR (no nodes)', policies: [cnp('c', 1, [{ peers: [cidrPeer('0.0.0.0/0', [], false)] }, { peers: [cidrPeer('10.0.0.0/8', [], false, false)] }])], want: [['shadowed-rule', 'spec.ingress[1]']] },
-  { name: 'not shadowed by a log rule', policies: [cnp('c', 1, [{ action: 'log' }, { action: 'deny' }])], want: [] },
+  { name: 'not shadowed by a log rule; the Log rule is reported as not logging (log-not-enforced)', policies: [cnp('c', 1, [{ action: 'log' }, { action: 'deny' }])], want: [['log-not-enforced', 'spec.ingress[0]']] },
   { name: 'equal-order-overlap: same tier and order, different actions, common pods', policies: [cnp('a', 5, [{ action: 'deny' }]), cnp('b', 5, [{ action: 'allow' }])], want: [['equal-order-overlap']] },
   { name: 'no equal-order warning for K8s NetworkPolicies (all allow)', policies: [policy({ namespace: 'x', name: 'a', ingress: [{}] }), policy({ namespace: 'x', name: 'b', ingress: [{}] })], want: [] },
   { name: 'l7-not-enforced and fqdn-needs-dns are informational', policies: [policy({ namespace: 'x', name: 'p', ingress: [{ l7: { protocol: 'http', summary: 'GET /' } }], egress: [{ peers: [fqdnPeer('*.example.com')] }] })],
@@ -54,14 +54,14 @@ for (const c of cases) {
   });
 }
 
-test('notEnforcedFindings: property — exactly analyze()\'s L7 and FQDN findings, in the same order (the agent\'s reports read them)', () => {
+test('notEnforcedFindings: property — exactly analyze()\'s L7, Log and FQDN findings, in the same order (the agent\'s reports read them)', () => {
   let seen = 0;
   fc.assert(fc.property(clusterArb, policySetArb, (c, ps) => {
     const withGaps: Policy[] = ps.policies.map((p, i) => (i % 3 === 0 && p.ingress !== undefined && p.ingress.rules.length > 0
       ? { ...p, ingress: { ...p.ingress, rules: p.ingress.rules.map((r, j) => (j === 0 ? { ...r, l7: { protocol: 'http', summary: 'GET /' } } : r)) } }
       : p));
     const set = { ...ps, policies: withGaps };
-    const want = analyze(compile(c, set)).filter((f) => f.code === 'l7-not-enforced' || f.code === 'fqdn-needs-dns');
+    const want = analyze(compile(c, set)).filter((f) => f.code === 'l7-not-enforced' || f.code === 'log-not-enforced' || f.code === 'fqdn-needs-dns');
     assert.deepEqual(notEnforcedFindings(set.policies), want);
     seen += want.length;
   }), { numRuns: 200 });

@@ -15,7 +15,7 @@ import { matchSelector, namespaceScopeKey, selectorKey } from './match-selector.
 
 export interface Finding {
   readonly severity: 'warning' | 'info';
-  readonly code: 'selects-nothing' | 'rule-never-matches' | 'shadowed-rule' | 'equal-order-overlap' | 'l7-not-enforced' | 'fqdn-needs-dns' | string;
+  readonly code: 'selects-nothing' | 'rule-never-matches' | 'shadowed-rule' | 'equal-order-overlap' | 'l7-not-enforced' | 'log-not-enforced' | 'fqdn-needs-dns' | string;
   readonly policyId: string;
   readonly policy: PolicyRef;
   readonly path?: string;
@@ -29,23 +29,29 @@ const l7Message = (name: string, rule: Rule, l7: NonNullable<Rule['l7']>): strin
 const fqdnMessage = (name: string, peer: Extract<Peer, { kind: 'fqdn' }>): string =>
   `${name} ${peer.path} names ${peer.pattern}; FQDN rules need DNS and never match a bare IP flow`;
 
+const logMessage = (name: string, rule: Rule): string =>
+  `${name} ${rule.path} is a Log rule; it does not log here (the agent logs the packets policies drop, with the deciding policy), and as in Calico it decides nothing`;
+
+/** What the dataplane does not do of one rule: its L7 part, its Log action, its FQDN peers. */
+function ruleNotEnforced(p: Policy, name: string, rule: Rule): Finding[] {
+  const out: Finding[] = [];
+  const add = (code: string, message: string, path: string): void => { out.push({ severity: 'info', code, policyId: p.id, policy: p.ref, message, path }); };
+  if (rule.l7 !== undefined) add('l7-not-enforced', l7Message(name, rule, rule.l7), rule.path);
+  if (rule.action === 'log') add('log-not-enforced', logMessage(name, rule), rule.path);
+  for (const peer of rule.peers ?? []) if (peer.kind === 'fqdn') add('fqdn-needs-dns', fqdnMessage(name, peer), peer.path);
+  return out;
+}
+
 /**
- * Only the findings about what the dataplane does not enforce (L7 rules, FQDN peers), the
- * same as analyze() gives for them: they depend on each policy alone, so the agent gets
- * its reports without analyze()'s work over every pod (about 100 ms at 100k pods).
+ * Only the findings about what the dataplane does not enforce (L7 rules, Log rules, FQDN
+ * peers), the same as analyze() gives for them: they depend on each policy alone, so the
+ * agent gets its reports without analyze()'s work over every pod (about 100 ms at 100k pods).
  */
 export function notEnforcedFindings(policies: readonly Policy[]): Finding[] {
   const out: Finding[] = [];
   for (const p of policies) {
     const name = policyDisplayName(p.ref);
-    for (const direction of DIRECTIONS) {
-      for (const rule of p[direction]?.rules ?? []) {
-        if (rule.l7 !== undefined) out.push({ severity: 'info', code: 'l7-not-enforced', policyId: p.id, policy: p.ref, message: l7Message(name, rule, rule.l7), path: rule.path });
-        for (const peer of rule.peers ?? []) {
-          if (peer.kind === 'fqdn') out.push({ severity: 'info', code: 'fqdn-needs-dns', policyId: p.id, policy: p.ref, message: fqdnMessage(name, peer), path: peer.path });
-        }
-      }
-    }
+    for (const direction of DIRECTIONS) for (const rule of p[direction]?.rules ?? []) out.push(...ruleNotEnforced(p, name, rule));
   }
   return out;
 }
@@ -92,9 +98,8 @@ export function analyze(compiled: CompiledCluster): Finding[] {
             break;
           }
         }
-        if (rule.l7 !== undefined) add('info', 'l7-not-enforced', l7Message(name, rule, rule.l7), rule.path);
+        findings.push(...ruleNotEnforced(p, name, rule));
         for (const peer of rule.peers ?? []) {
-          if (peer.kind === 'fqdn') add('info', 'fqdn-needs-dns', fqdnMessage(name, peer), peer.path);
           if (peer.kind === 'service') {
             const bare = (c.peers.get(peer)?.services ?? []).filter((svc) => svc.selector === undefined).map((svc) => svc.key);
             if (bare.length > 0) add('warning', 'service-without-selector', `${name} ${peer.path} matches Service${bare.length > 1 ? 's' : ''} ${bare.join(', ')} without a selector; their endpoints are not modelled, so they add no backend`, peer.path);
