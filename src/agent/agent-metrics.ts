@@ -36,6 +36,9 @@ export class AgentMetrics {
   readonly reconciles: Counter<'result'>;
   readonly lastApply: Gauge;
   readonly policyDrops: Counter<'policy'>;
+  readonly dropLogUp: Gauge;
+  readonly droppedLogged: Counter;
+  readonly dropLogLost: Counter;
 
   constructor(registry: Registry, drops: DropSource) {
     const registers = [registry];
@@ -61,6 +64,9 @@ export class AgentMetrics {
     this.applyErrors = new Counter({ name: 'palisade_apply_errors_total', help: 'nft transactions that failed.', registers });
     this.reconciles = new Counter({ name: 'palisade_reconciles_total', help: 'Reconciles, by result (ok, error).', labelNames: ['result'], registers });
     this.lastApply = new Gauge({ name: 'palisade_last_apply_timestamp_seconds', help: 'When the table was last brought in sync (Unix seconds).', registers });
+    this.dropLogUp = new Gauge({ name: 'palisade_drop_log_up', help: '1 while the agent reads the kernel\'s log of dropped packets (nflog), else 0.', registers });
+    this.droppedLogged = new Counter({ name: 'palisade_dropped_packets_logged_total', help: 'Dropped packets the agent logged (the kernel logs at most 10 a second per policy).', registers });
+    this.dropLogLost = new Counter({ name: 'palisade_drop_log_lost_total', help: 'Times the kernel discarded drop-log records because the agent fell behind.', registers });
     this.policyDrops = new Counter({
       name: 'palisade_policy_drops_total', help: 'Packets dropped by the decision of a policy (kernel counters of the table).', labelNames: ['policy'], registers,
       async collect() {

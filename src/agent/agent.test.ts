@@ -23,6 +23,8 @@ import type { ResourceType } from '../store/resource-registry.ts';
 import { fakeClock, memoryStore, namespace, NETPOL, NODE, NS, POD } from '../store/test-support.ts';
 import type { Agent, AgentOptions } from './agent.ts';
 import { createAgent } from './agent.ts';
+import type { DropLogSource } from './agent.ts';
+import type { DropLogHandler } from '../dataplane/drop-log.ts';
 import { buildModel } from './cluster-model.ts';
 import { ConversionCache } from './conversion-cache.ts';
 import type { FakeTable } from './test-support.ts';
@@ -468,4 +470,48 @@ test('updates that change nothing the model reads (Node status, annotations) cos
   store.update({ ...n, status: { ...(n['status'] as object), addresses: [{ type: 'InternalIP', address: '192.0.2.20' }] } }, { subresource: 'status' });
   await agent.whenIdle();
   assert.ok(handlers.lookups - before > 30, 'a new node address rebuilds the model');
+});
+
+test('the drop log: each dropped packet is logged with its policy and the pods behind its addresses, counted, and closed on stop', async (t) => {
+  let handler: DropLogHandler | undefined;
+  let closed = 0;
+  const dropLog: DropLogSource = { open: async (h) => { handler = h; return { close: async () => { closed++; } }; } };
+  const { store, agent, logger, registry } = setup(t, { dropLog });
+  seed(store);
+  agent.start();
+  await agent.whenIdle();
+  assert.ok(handler !== undefined, 'the agent opened the drop log');
+  assert.ok(logger.records.some((r) => r.msg === 'logging dropped packets'));
+  handler.onPackets([
+    { prefix: 'palisade drop NetworkPolicy demo/demo-policy: ', family: 4, protocol: 'TCP', src: '10.0.0.2', srcPort: 40000, dst: '10.0.0.1', dstPort: 80 },
+    { prefix: 'palisade drop NetworkPolicy demo/demo-policy: ', family: 4, protocol: 'UDP', src: '192.0.2.9', dst: '10.0.0.1', dstPort: 53 },
+    { prefix: 'another program\'s log: ', family: 4, protocol: 'TCP', src: '10.0.0.2', dst: '10.0.0.1' },
+  ]);
+  handler.onLost?.();
+  assert.deepEqual(logger.records.filter((r) => r.msg === 'packet dropped').map((r) => r.obj), [
+    { policy: 'NetworkPolicy demo/demo-policy', protocol: 'TCP', src: '10.0.0.2', srcPort: 40000, srcName: 'pod demo/client', dst: '10.0.0.1', dstPort: 80, dstName: 'pod demo/server' },
+    { policy: 'NetworkPolicy demo/demo-policy', protocol: 'UDP', src: '192.0.2.9', dst: '10.0.0.1', dstPort: 53, dstName: 'pod demo/server' },
+  ]);
+  assert.ok(logger.records.some((r) => r.level === 'warn' && /fell behind/.test(r.msg)));
+  const text = await registry.metrics();
+  assert.match(text, /^palisade_drop_log_up 1$/m);
+  assert.match(text, /^palisade_dropped_packets_logged_total 2$/m);
+  assert.match(text, /^palisade_drop_log_lost_total 1$/m);
+  await agent.stop();
+  assert.equal(closed, 1);
+  assert.match(await registry.metrics(), /^palisade_drop_log_up 0$/m);
+});
+
+test('a drop log that cannot be opened is a warning: the agent enforces all the same', async (t) => {
+  const dropLog: DropLogSource = { open: () => Promise.reject(new Error('nflog group 2417 is taken')) };
+  const { store, agent, logger, table, registry } = setup(t, { dropLog });
+  seed(store);
+  agent.start();
+  await agent.whenIdle();
+  assert.equal(agent.status().ready, true);
+  assert.deepEqual(table.transactions.map((x) => x.op), ['replace']);
+  await agent.stop();
+  const warning = logger.records.find((r) => r.msg === 'dropped packets cannot be logged; drops are still counted');
+  assert.deepEqual(warning?.obj, { err: { name: 'Error', message: 'nflog group 2417 is taken' } });
+  assert.match(await registry.metrics(), /^palisade_drop_log_up 0$/m);
 });

@@ -198,10 +198,17 @@ class NodeAgent implements Agent {
       // Without the drop log the table enforces all the same; drops are still counted.
       this.#dropLog = dropLog.open({
         onPackets: (packets) => this.#logDrops(packets),
-        onLost: () => logger.warn({}, 'the drop log fell behind: the kernel discarded dropped-packet records'),
-        onError: (message) => logger.warn({ error: message }, 'the drop log stopped; drops are still counted'),
+        onLost: () => {
+          this.#metrics.dropLogLost.inc();
+          logger.warn({}, 'the drop log fell behind: the kernel discarded dropped-packet records');
+        },
+        onError: (message) => {
+          this.#metrics.dropLogUp.set(0);
+          logger.warn({ error: message }, 'the drop log stopped; drops are still counted');
+        },
       }).then(
         (log) => {
+          this.#metrics.dropLogUp.set(1);
           logger.info({}, 'logging dropped packets');
           return log;
         },
@@ -216,7 +223,10 @@ class NodeAgent implements Agent {
   #logDrops(packets: Parameters<DropLogHandler['onPackets']>[0]): void {
     const cluster = this.#model?.base.snapshot.cluster;
     if (cluster !== undefined && this.#names?.cluster !== cluster) this.#names = { cluster, names: addressNames(cluster) };
-    for (const r of droppedPacketRecords(packets, this.#names?.names ?? new Map())) this.#o.logger.info({ ...r }, 'packet dropped');
+    for (const r of droppedPacketRecords(packets, this.#names?.names ?? new Map())) {
+      this.#metrics.droppedLogged.inc();
+      this.#o.logger.info({ ...r }, 'packet dropped');
+    }
   }
 
   async stop(): Promise<void> {
@@ -227,6 +237,7 @@ class NodeAgent implements Agent {
     await this.#running;
     await this.#reporter.settled();
     await (await this.#dropLog)?.close();
+    this.#metrics.dropLogUp.set(0);
     this.#wakeIdle();
   }
 
