@@ -10,7 +10,7 @@ import { ApiError, formatApiError } from '../kube/api-error.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { readManifests } from '../kube/manifests.ts';
 import type { ConnectionFlags } from '../kube/palisade-home.ts';
-import { parseResourceArgs, resourcePath, typeName } from '../kube/resources.ts';
+import { parseResourceArgs, resourcePath, resourceResolver, typeName } from '../kube/resources.ts';
 import type { ResourceInfo } from '../kube/resources.ts';
 import { addConnectionOptions, addNamespaceOption, connect, namespaceOf, runVerb } from '../kube/verb-runner.ts';
 import { placeManifest } from './apply.ts';
@@ -48,7 +48,7 @@ export async function runDelete(words: readonly string[], opts: DeleteOptions, c
       }
     }
   } else {
-    const refs = parseResourceArgs(words, (m) => new CliError(m));
+    const refs = await parseResourceArgs(words, (m) => new CliError(m), resourceResolver(client));
     if (refs.length === 0) throw new CliError(`resource(s) were provided, but no name was specified`);
     for (const r of refs) targets.push({ info: r.info, name: r.name, namespace: r.info.namespaced ? namespaceOf(opts, client) : undefined });
   }

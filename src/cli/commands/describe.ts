@@ -8,10 +8,10 @@ import { describePolicy } from '../../engine/describe.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { describeNamespace, describeNetworkPolicy, describeNode, describePod } from '../format/describe-text.ts';
+import { describeGeneric, describeNamespace, describeNetworkPolicy, describeNode, describePod } from '../format/describe-text.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import type { ConnectionFlags } from '../kube/palisade-home.ts';
-import { parseResourceArgs, resourcePath } from '../kube/resources.ts';
+import { parseResourceArgs, resourcePath, resourceResolver } from '../kube/resources.ts';
 import { addConnectionOptions, addNamespaceOption, connect, namespaceOf, runVerb } from '../kube/verb-runner.ts';
 
 interface DescribeOptions extends ConnectionFlags {
@@ -25,18 +25,20 @@ export function explainPolicyObject(object: unknown, handlers: HandlerTable): st
 }
 
 export async function runDescribe(words: readonly string[], opts: DescribeOptions, client: KubeClient, ctx: CommandContext): Promise<number> {
-  const refs = parseResourceArgs(words, (m) => new CliError(m));
+  const refs = await parseResourceArgs(words, (m) => new CliError(m), resourceResolver(client));
   if (refs.length === 0) throw new CliError('you must specify the name of the resource to describe');
   const texts: string[] = [];
-  // Only Kubernetes NetworkPolicies are explained here: no engine setting changes what they mean.
+  // Policies are explained with the default engine settings (a Cilium CIDR rule matches no
+  // node); `palisade explain --cilium-policy-cidr-match-mode` reads them otherwise.
   const handlers = ctx.handlers({});
   for (const r of refs) {
-    const render = r.info.kind === 'Pod' ? describePod
-      : r.info.kind === 'Namespace' ? describeNamespace
-        : r.info.kind === 'Node' ? describeNode
-          : r.info.kind === 'NetworkPolicy' ? (o: unknown): string => describeNetworkPolicy(o, explainPolicyObject(o, handlers))
-            : undefined;
-    if (render === undefined) throw new CliError(`describe supports pods, networkpolicies, namespaces and nodes, not ${r.info.resource}`);
+    const core = r.info.group === '';
+    const render = core && r.info.kind === 'Pod' ? describePod
+      : core && r.info.kind === 'Namespace' ? describeNamespace
+        : core && r.info.kind === 'Node' ? describeNode
+          : r.info.group === 'networking.k8s.io' && r.info.kind === 'NetworkPolicy' ? (o: unknown): string => describeNetworkPolicy(o, explainPolicyObject(o, handlers))
+            // Every other kind (Calico, Cilium, admin policies...): kubectl's generic describer, and what the engine reads in it.
+            : (o: unknown): string => describeGeneric(o, explainPolicyObject(o, handlers));
     const object = await client.request('GET', resourcePath(r.info, r.info.namespaced ? namespaceOf(opts, client) : undefined, r.name));
     texts.push(render(object));
   }
@@ -47,10 +49,11 @@ export async function runDescribe(words: readonly string[], opts: DescribeOption
 
 export function registerDescribe(program: Command, ctx: CommandContext): void {
   const cmd = program.command('describe')
-    .summary('show details of a pod, network policy, namespace or node of the running palisade')
-    .description('Print kubectl\'s description of objects of the embedded API server. For a NetworkPolicy,\n'
+    .summary('show details of a pod, network policy (any dialect), namespace or node of the running palisade')
+    .description('Print kubectl\'s description of objects of the embedded API server (kubectl\'s generic one for\n'
+      + 'Calico, Cilium and admin policies). For every policy,\n'
       + 'Palisade adds what the policy means in plain words (as `palisade explain` says it).')
-    .argument('<args...>', 'TYPE NAME... or TYPE/NAME... (pod, networkpolicy, namespace, node)');
+    .argument('<args...>', 'TYPE NAME... or TYPE/NAME... (pod, networkpolicy, namespace, node, or any type the server lists: gnp, cnp, ciliumnp, ...)');
   addNamespaceOption(cmd);
   addConnectionOptions(cmd)
     .addHelpText('after', '\nExit codes: 0 described, 1 error from the server (e.g. NotFound) or palisade not running, 2 usage error.')

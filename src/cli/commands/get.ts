@@ -15,7 +15,7 @@ import { mergeTables, renderResourceTable } from '../format/resource-table.ts';
 import type { WireTable } from '../format/resource-table.ts';
 import type { KubeClient, Query } from '../kube/kube-client.ts';
 import type { ConnectionFlags } from '../kube/palisade-home.ts';
-import { resourcePath, resolveResourceWord, typeName } from '../kube/resources.ts';
+import { resourcePath, resourceResolver, typeName } from '../kube/resources.ts';
 import type { ResourceInfo } from '../kube/resources.ts';
 import { addConnectionOptions, addNamespaceOption, connect, namespaceOf, runVerb } from '../kube/verb-runner.ts';
 
@@ -58,7 +58,7 @@ async function fetchTable(client: KubeClient, path: string, query: Query, info: 
 
 export async function runGet(typeWord: string, names: readonly string[], opts: GetOptions, client: KubeClient, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const info = resolveResourceWord(typeWord);
+  const info = await resourceResolver(client)(typeWord);
   if (info === undefined) throw new CliError(`the server doesn't have a resource type "${typeWord}"`);
   if (opts.allNamespaces === true && names.length > 0) throw new CliError('a resource cannot be retrieved by name across all namespaces');
   const all = opts.allNamespaces === true && info.namespaced;

@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { applyLabelChanges, isLabelArg, parseLabelArgs } from '../kube/label-changes.ts';
 import type { ConnectionFlags } from '../kube/palisade-home.ts';
-import { parseResourceArgs, resourcePath, typeName } from '../kube/resources.ts';
+import { parseResourceArgs, resourcePath, resourceResolver, typeName } from '../kube/resources.ts';
 import { addConnectionOptions, addNamespaceOption, connect, namespaceOf, runVerb } from '../kube/verb-runner.ts';
 
 interface LabelOptions extends ConnectionFlags {
@@ -20,7 +20,7 @@ interface LabelOptions extends ConnectionFlags {
 export async function runLabel(words: readonly string[], opts: LabelOptions, client: KubeClient, ctx: CommandContext): Promise<number> {
   const firstLabel = words.findIndex((w, i) => i > 0 && isLabelArg(w));
   if (firstLabel < 0) throw new CliError('at least one label update is required');
-  const targets = parseResourceArgs(words.slice(0, firstLabel), (m) => new CliError(m));
+  const targets = await parseResourceArgs(words.slice(0, firstLabel), (m) => new CliError(m), resourceResolver(client));
   if (targets.length === 0) throw new CliError('one or more resources must be specified as <resource> <name> or <resource>/<name>');
   const changes = parseLabelArgs(words.slice(firstLabel));
   const overwrite = opts.overwrite === true;

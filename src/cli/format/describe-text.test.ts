@@ -4,7 +4,7 @@
 // demo-policy and on the remaining branches, plus the namespace describer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeNamespace, describeNetworkPolicy, goTimeString, rfc1123z } from './describe-text.ts';
+import { camelSplit, describeNamespace, describeNetworkPolicy, goTimeString, rfc1123z, smartLabelFor } from './describe-text.ts';
 
 const demoPolicy = {
   apiVersion: 'networking.k8s.io/v1',
@@ -104,4 +104,24 @@ test('namespace: labels, status, the quota and limit lines', () => {
 test('Go time formats in UTC', () => {
   assert.equal(rfc1123z('2025-01-02T03:04:05Z'), 'Thu, 02 Jan 2025 03:04:05 +0000');
   assert.equal(goTimeString('2025-11-22T17:00:09Z'), '2025-11-22 17:00:09 +0000 UTC');
+});
+
+test('smartLabelFor turns field names into kubectl\'s describe labels (kubectl describe.go smartLabelFor, fatih/camelcase Split)', () => {
+  const cases: Array<[string, string]> = [
+    ['creationTimestamp', 'Creation Timestamp'],
+    ['apiVersion', 'API Version'],
+    ['uid', 'UID'],
+    ['resourceVersion', 'Resource Version'],
+    ['toCIDRSet', 'To CIDR Set'],
+    ['endpointSelector', 'Endpoint Selector'],
+    ['podIPs', 'Pod I Ps'],
+    ['PDFLoader', 'PDF Loader'],
+    ['ipv4', 'ipv4'],
+    ['k8s:io.kubernetes.pod.namespace', 'k8s:io.kubernetes.pod.namespace'],
+    ['foo-bar', 'Foo - Bar'],
+    ['spec', 'Spec'],
+  ];
+  for (const [field, want] of cases) assert.equal(smartLabelFor(field), want, field);
+  assert.deepEqual(camelSplit('toCIDRSet'), ['to', 'CIDR', 'Set']);
+  assert.deepEqual(camelSplit('GL11Version'), ['GL', '11', 'Version']);
 });

@@ -44,8 +44,19 @@ export function goTimeString(timestamp: string): string {
 function multiline(title: string, map: Json, sep: '=' | ': ', skip: readonly string[] = []): string[] {
   const keys = Object.keys(map).filter((k) => !skip.includes(k)).sort();
   if (keys.length === 0) return [`${title}:\t<none>`];
-  return keys.map((k, i) => `${i === 0 ? `${title}:` : ''}\t${k}${sep}${str(map[k])}`);
+  return keys.flatMap((k, i) => {
+    const head = `${i === 0 ? `${title}:` : ''}\t`;
+    const value = str(map[k]).replace(/\n$/, '');
+    // An annotation too long for one line (or of several lines) goes under its key, each line cut at 138 characters.
+    if (sep === ': ' && (value.length + k.length + 2 > MAX_ANNOTATION_LEN || value.includes('\n'))) {
+      return [`${head}${k}:`, ...value.split('\n').map((l) => `\t  ${l.length > MAX_ANNOTATION_LEN - 2 ? `${l.slice(0, MAX_ANNOTATION_LEN - 2)}...` : l}`)];
+    }
+    return [`${head}${k}${sep}${value}`];
+  });
 }
+
+/** kubectl describe's maxAnnotationLen. */
+const MAX_ANNOTATION_LEN = 140;
 
 function metaLines(meta: Json): string[] {
   return [
@@ -228,4 +239,88 @@ export function describeNode(node: unknown): string {
   if (cidrs.length > 0) lines.push(`PodCIDRs:\t${cidrs.join(',')}`);
   lines.push('Events:\t<none>');
   return finish(lines);
+}
+
+/**
+ * fatih/camelcase Split, which kubectl's smartLabelFor uses: runs of lower case, upper case,
+ * digits and other characters; an upper-case run followed by a lower-case one gives its
+ * last letter to it ("toCIDRSet" → to, CIDR, Set).
+ */
+export function camelSplit(s: string): string[] {
+  const kind = (c: string): number => (/\p{Ll}/u.test(c) ? 1 : /\p{Lu}/u.test(c) ? 2 : /\p{Nd}/u.test(c) ? 3 : 4);
+  const runs: string[][] = [];
+  let last = 0;
+  for (const c of s) {
+    const k = kind(c);
+    if (k === last) runs[runs.length - 1]?.push(c);
+    else runs.push([c]);
+    last = k;
+  }
+  for (let i = 0; i < runs.length - 1; i++) {
+    const a = runs[i] ?? [];
+    const b = runs[i + 1] ?? [];
+    if (kind(a[0] ?? '') === 2 && kind(b[0] ?? '') === 1 && a.length > 0) b.unshift(a.pop() ?? '');
+  }
+  return runs.filter((r) => r.length > 0).map((r) => r.join(''));
+}
+
+const COMMON_ACRONYMS = new Set(['API', 'URL', 'UID', 'OSB', 'GUID']);
+
+/** kubectl's smartLabelFor: `creationTimestamp` → `Creation Timestamp`, `apiVersion` → `API Version`; names with other characters than letters and '-' as they are. */
+export function smartLabelFor(field: string): string {
+  if ([...field].some((c) => c !== '-' && !/\p{L}/u.test(c))) return field;
+  return camelSplit(field).filter((p) => p !== '_')
+    .map((p) => (COMMON_ACRONYMS.has(p.toUpperCase()) ? p.toUpperCase() : `${p.charAt(0).toUpperCase()}${p.slice(1)}`))
+    .join(' ');
+}
+
+/** Go's %v of a JSON value, as kubectl prints unstructured content. */
+function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** kubectl's printUnstructuredContent: fields sorted, maps and lists as nested sections, list items one after another. */
+function unstructuredLines(content: Json, level: number, path: string, skip: ReadonlySet<string>): string[] {
+  const indent = '  '.repeat(level);
+  const out: string[] = [];
+  for (const field of Object.keys(content).sort()) {
+    const at = `${path}.${field}`;
+    if (skip.has(at)) continue;
+    const value = content[field];
+    if (Array.isArray(value)) {
+      out.push(`${indent}${smartLabelFor(field)}:`);
+      for (const item of value) {
+        if (typeof item === 'object' && item !== null && !Array.isArray(item)) out.push(...unstructuredLines(item as Json, level + 1, at, skip));
+        else out.push(`${'  '.repeat(level + 1)}${goValue(item)}`);
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      out.push(`${indent}${smartLabelFor(field)}:`, ...unstructuredLines(value as Json, level + 1, at, skip));
+    } else {
+      out.push(`${indent}${smartLabelFor(field)}:\t${goValue(value)}`);
+    }
+  }
+  return out;
+}
+
+const GENERIC_SKIP: ReadonlySet<string> = new Set(['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations']);
+
+/**
+ * kubectl's generic describer (the one for kinds it has no describer of its own: policy
+ * CRDs): name, namespace, labels, annotations, then every field; no events are recorded
+ * here. Then Palisade's plain-words reading of a policy (`explanation`) under `Palisade:`.
+ */
+export function describeGeneric(object: unknown, explanation: readonly string[]): string {
+  const o = obj(object);
+  const meta = obj(o['metadata']);
+  const lines = [
+    `Name:\t${str(meta['name'])}`,
+    `Namespace:\t${str(meta['namespace'])}`,
+    ...multiline('Labels', obj(meta['labels']), '='),
+    ...multiline('Annotations', obj(meta['annotations']), ': ', [LAST_APPLIED]),
+    ...unstructuredLines(o, 0, '', GENERIC_SKIP),
+    'Events:\t<none>',
+  ];
+  return finish(lines) + (explanation.length === 0 ? '' : `\nPalisade:\n${explanation.map((l) => `  ${l}\n`).join('')}`);
 }

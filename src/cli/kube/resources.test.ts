@@ -29,10 +29,10 @@ test('paths and type names', () => {
   assert.equal(typeName(ns), 'namespace');
 });
 
-test('TYPE NAME... and TYPE/NAME... forms', () => {
+test('TYPE NAME... and TYPE/NAME... forms', async () => {
   const err = (m: string): Error => new Error(m);
-  assert.deepEqual(parseResourceArgs(['pod', 'a', 'b'], err).map((r) => r.name), ['a', 'b']);
-  assert.deepEqual(parseResourceArgs(['pod/a', 'ns/b'], err).map((r) => `${r.info.resource}/${r.name}`), ['pods/a', 'namespaces/b']);
-  assert.throws(() => parseResourceArgs(['pod/a', 'b'], err), /resource\/name form/);
-  assert.throws(() => parseResourceArgs(['widgets', 'a'], err), /doesn't have a resource type "widgets"/);
+  assert.deepEqual((await parseResourceArgs(['pod', 'a', 'b'], err)).map((r) => r.name), ['a', 'b']);
+  assert.deepEqual((await parseResourceArgs(['pod/a', 'ns/b'], err)).map((r) => `${r.info.resource}/${r.name}`), ['pods/a', 'namespaces/b']);
+  await assert.rejects(parseResourceArgs(['pod/a', 'b'], err), /resource\/name form/);
+  await assert.rejects(parseResourceArgs(['widgets', 'a'], err), /doesn't have a resource type "widgets"/);
 });

@@ -1,7 +1,7 @@
 // Which resource a user means (`po`, `pods`, `pod`, `Pod`, `networkpolicies.networking.k8s.io`,
-// `pod/client`) and where it lives in the REST API. Built-in types come from the store's
-// registry (the same table the embedded server serves); kinds it does not know (policy
-// CRDs) are looked up in the server's discovery documents, as kubectl does.
+// `pod/client`, `gnp`) and where it lives in the REST API. Built-in types come from the
+// store's registry (the same table the embedded server serves); words and kinds it does not
+// know (policy CRDs) are looked up in the server's discovery documents, as kubectl does.
 import { CORE_RESOURCES } from '../../store/resource-registry.ts';
 import type { KubeClient } from './kube-client.ts';
 
@@ -67,6 +67,49 @@ export function resourcePath(r: ResourceInfo, namespace: string | undefined, nam
   return `${root}${ns}/${r.resource}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 }
 
+function discoveryEntries(group: string, version: string, list: unknown): ResourceInfo[] {
+  const resources = (list as { resources?: unknown } | undefined)?.resources;
+  if (!Array.isArray(resources)) return [];
+  const out: ResourceInfo[] = [];
+  for (const r of resources as Array<Record<string, unknown>>) {
+    const name = r['name'];
+    const kind = r['kind'];
+    if (typeof name !== 'string' || name.includes('/') || typeof kind !== 'string') continue;
+    const singular = typeof r['singularName'] === 'string' && r['singularName'] !== '' ? r['singularName'] : kind.toLowerCase();
+    const shortNames = Array.isArray(r['shortNames']) ? r['shortNames'].filter((n): n is string => typeof n === 'string') : [];
+    out.push({ group, version, resource: name, kind, singular, namespaced: r['namespaced'] === true, ...(shortNames.length === 0 ? {} : { shortNames }) });
+  }
+  return out;
+}
+
+/** Every resource of the server's API groups (their preferred versions), as kubectl's discovery sees them. */
+export async function discoverResources(client: KubeClient): Promise<ResourceInfo[]> {
+  const groups = (await client.request('GET', '/apis') as { groups?: unknown } | undefined)?.groups;
+  const out: ResourceInfo[] = [];
+  for (const g of Array.isArray(groups) ? groups as Array<Record<string, unknown>> : []) {
+    const name = g['name'];
+    const preferred = (g['preferredVersion'] as { version?: unknown } | undefined)?.version;
+    if (typeof name !== 'string' || typeof preferred !== 'string') continue;
+    out.push(...discoveryEntries(name, preferred, await client.request('GET', `/apis/${name}/${preferred}`)));
+  }
+  return out;
+}
+
+/**
+ * Resolves command-line words as kubectl does: the built-in types first (so `networkpolicies`
+ * is networking.k8s.io's, not Calico's), then the server's discovery, fetched once and
+ * only when a word is not built in (`gnp`, `caliconetworkpolicies`, `networkpolicy.projectcalico.org`).
+ */
+export function resourceResolver(client: KubeClient): (word: string) => Promise<ResourceInfo | undefined> {
+  let discovered: Promise<ResourceInfo[]> | undefined;
+  return async (word) => {
+    const builtin = resolveResourceWord(word);
+    if (builtin !== undefined) return builtin;
+    discovered ??= discoverResources(client);
+    return resolveResourceWord(word, await discovered);
+  };
+}
+
 export interface ResourceRef {
   readonly info: ResourceInfo;
   readonly name: string;
@@ -76,21 +119,26 @@ export interface ResourceRef {
  * `KIND NAME...` or `KIND/NAME...` (each word may carry its own kind, as kubectl allows):
  * the objects a command is about. `what` names the verb in errors.
  */
-export function parseResourceArgs(words: readonly string[], usage: (msg: string) => Error): ResourceRef[] {
+export async function parseResourceArgs(
+  words: readonly string[], usage: (msg: string) => Error,
+  resolve: (word: string) => Promise<ResourceInfo | undefined> = async (w) => resolveResourceWord(w),
+): Promise<ResourceRef[]> {
   const [first, ...rest] = words;
   if (first === undefined) throw usage('you must specify the type of resource and a name');
   if (first.includes('/')) {
-    return words.map((w) => {
+    const refs: ResourceRef[] = [];
+    for (const w of words) {
       const slash = w.indexOf('/');
       if (slash < 0) throw usage(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'palisade get resource/<resource_name>' instead of 'palisade get resource resource/<resource_name>'`);
-      const info = resolveResourceWord(w.slice(0, slash));
+      const info = await resolve(w.slice(0, slash));
       if (info === undefined) throw usage(`the server doesn't have a resource type "${w.slice(0, slash)}"`);
       const name = w.slice(slash + 1);
       if (name === '') throw usage(`arguments in resource/name form must have a single resource and name`);
-      return { info, name };
-    });
+      refs.push({ info, name });
+    }
+    return refs;
   }
-  const info = resolveResourceWord(first);
+  const info = await resolve(first);
   if (info === undefined) throw usage(`the server doesn't have a resource type "${first}"`);
   return rest.map((name) => ({ info, name }));
 }
