@@ -244,7 +244,7 @@ test('what cannot be enforced is reported on the object (annotation) and logged,
   assert.equal((report(WIDGET, 'trial') as { state: string }).state, 'NotEnforced');
   const calicoPolicies = CALICO_RESOURCES.find((r) => r.kind === 'NetworkPolicy');
   assert.ok(calicoPolicies !== undefined);
-  assert.deepEqual(report(calicoPolicies, 'logged'), { state: 'Partial', messages: ['NetworkPolicy demo/logged spec.ingress[0] is a Log rule; it does not log here (the agent logs the packets policies drop, with the deciding policy), and as in Calico it decides nothing'] });
+  assert.deepEqual(report(calicoPolicies, 'logged'), { state: 'Partial', messages: ['Calico NetworkPolicy demo/logged spec.ingress[0] is a Log rule; it does not log here (the agent logs the packets policies drop, with the deciding policy), and as in Calico it decides nothing'] });
   assert.equal(report(NETPOL, 'demo-policy'), undefined, 'an enforceable policy gets no annotation');
   assert.ok(logger.records.some((r) => r.level === 'warn' && r.msg.includes('NetworkPolicy demo/bad: Rejected')));
   const reconciles = agent.status().reconciles;

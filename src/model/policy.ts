@@ -52,7 +52,16 @@ export function policyId(ref: PolicyRef): string {
     : `${ref.apiVersion}/${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
-/** Short human name: `NetworkPolicy demo/p`, `ClusterNetworkPolicy deny-all`. */
+/** Dialects whose kind names Kubernetes' own kinds also use, by API group. */
+const DIALECT_OF_GROUP: Readonly<Record<string, string>> = { 'projectcalico.org': 'Calico' };
+
+/**
+ * Short human name: `NetworkPolicy demo/p`, `ClusterNetworkPolicy deny-all`. A kind that
+ * networking.k8s.io also has is named with its dialect (`Calico NetworkPolicy demo/p`), so
+ * explanations, reports and drop logs never leave the reader guessing which one decided.
+ */
 export function policyDisplayName(ref: PolicyRef): string {
-  return ref.namespace === undefined ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
+  const kind = ref.kind === 'NetworkPolicy' && group !== 'networking.k8s.io' && group !== '' ? `${DIALECT_OF_GROUP[group] ?? group} ${ref.kind}` : ref.kind;
+  return ref.namespace === undefined ? `${kind} ${ref.name}` : `${kind} ${ref.namespace}/${ref.name}`;
 }

@@ -55,7 +55,7 @@ suite('palisade convert (end-to-end)', { concurrency: 4 }, () => {
     writeFileSync(join(dir, 'calico.yaml'), first.stdout);
     const back = await runPalisade(['convert', '-f', fixture('xyz/cluster.yaml'), '-f', join(dir, 'calico.yaml'), '--to', 'k8s']);
     assert.equal(back.code, 1);
-    assert.match(back.stderr, /^not converted: NetworkPolicy y\/y-b-deny: Kubernetes NetworkPolicy has no tiers/m);
+    assert.match(back.stderr, /^not converted: Calico NetworkPolicy y\/y-b-deny: Kubernetes NetworkPolicy has no tiers/m);
     assert.match(back.stderr, /^differs: z\/a -> y\/b TCP\/80: denied -> allowed$/m);
   });
 
