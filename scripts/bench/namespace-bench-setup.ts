@@ -1,5 +1,5 @@
 // What the namespace benchmarks (namespace-relabel-bench.ts, namespace-lifecycle-bench.ts)
-// share: the cluster shapes and command line, timing helpers, and the generated cluster
+// share: the cluster shapes and command line, timing helpers and their printout, and the generated cluster
 // built once as the agent holds it (objects with uid and resourceVersion, a full build
 // through the conversion cache, the busiest node).
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { DEFAULT_HANDLERS } from '../../src/api/handlers.ts';
 import { buildModel } from '../../src/agent/cluster-model.ts';
 import type { ModelBuild } from '../../src/agent/cluster-model.ts';
 import { ConversionCache } from '../../src/agent/conversion-cache.ts';
+import type { Ruleset } from '../../src/dataplane/ruleset.ts';
 import type { Cluster } from '../../src/model/cluster.ts';
 import type { SourceObject } from '../../src/sources/object-source.ts';
 import { generateCluster } from './generate-cluster.ts';
@@ -69,4 +70,26 @@ export function namespaceBenchCluster(shape: ClusterShape): NamespaceBenchCluste
   const cache = new ConversionCache();
   const first = buildModel(objects, DEFAULT_HANDLERS, cache);
   return { objects, cache, first, node: busiestNode(first.snapshot.cluster) };
+}
+
+/** Milliseconds of each step's recompile, plan and delta. */
+export interface PathTimes { readonly engine: number[]; readonly plan: number[]; readonly delta: number[] }
+
+export function pathTimes(): PathTimes {
+  return { engine: [], plan: [], delta: [] };
+}
+
+/** The phases and their sum, one line each, under `indent`. */
+export function printPathTimes(t: PathTimes, indent: string): void {
+  const total = t.engine.map((e, i) => e + (t.plan[i] ?? 0) + (t.delta[i] ?? 0));
+  console.log(`${indent}compile/recompile ${ms(t.engine)}`);
+  console.log(`${indent}plan              ${ms(t.plan)}`);
+  console.log(`${indent}delta             ${ms(t.delta)}`);
+  console.log(`${indent}total             ${ms(total)}`);
+}
+
+/** Both planners number as a plan from scratch given the previous numbering would (plan.ts): the same addresses and identities. */
+export function printSameNumbering(before: Ruleset, after: Ruleset): void {
+  const same = JSON.stringify(before.addresses) === JSON.stringify(after.addresses) && JSON.stringify(before.local) === JSON.stringify(after.local);
+  console.log(`  both paths end with the same addresses and identities: ${same ? 'yes' : 'NO'} (${after.addresses.length} addresses, rows ${after.egress.rows.length} + ${after.ingress.rows.length})`);
 }

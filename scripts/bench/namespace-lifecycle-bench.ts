@@ -26,7 +26,8 @@ import type { CompiledCluster } from '../../src/engine/compile.ts';
 import { recompile } from '../../src/engine/recompile.ts';
 import type { Cluster, Namespace } from '../../src/model/cluster.ts';
 import type { SourceObject } from '../../src/sources/object-source.ts';
-import { ms, namespaceBenchArgs, namespaceBenchCluster, time } from './namespace-bench-setup.ts';
+import { ms, namespaceBenchArgs, namespaceBenchCluster, pathTimes, printPathTimes, printSameNumbering, time } from './namespace-bench-setup.ts';
+import type { PathTimes } from './namespace-bench-setup.ts';
 
 const { shape, reps } = namespaceBenchArgs('namespace-lifecycle-bench');
 const { objects, cache, first, node } = namespaceBenchCluster(shape);
@@ -62,13 +63,11 @@ function steps(): Cluster[] {
 console.log(`${shape.name}: pods ${cluster.pods.length}, namespaces ${cluster.namespaces.length}, policies ${policies.policies.length}, node ${node}`);
 console.log(`created and deleted again: ${created.map((c) => c.namespace.name).join(', ')}`);
 
-interface PathTimes { engine: number[]; plan: number[]; delta: number[] }
-
 function run(label: string, next: (prev: CompiledCluster, cl: Cluster) => CompiledCluster): Ruleset {
   const planner = createPlanner();
   let compiled: CompiledCluster = compile(cluster, policies);
   let last = planner.plan(compiled, { node });
-  const byKind: Record<'create' | 'delete', PathTimes> = { create: { engine: [], plan: [], delta: [] }, delete: { engine: [], plan: [], delta: [] } };
+  const byKind: Record<'create' | 'delete', PathTimes> = { create: pathTimes(), delete: pathTimes() };
   let followed = 0;
   steps().forEach((cl, i) => {
     const lineage = internals(compiled).lineage;
@@ -85,21 +84,15 @@ function run(label: string, next: (prev: CompiledCluster, cl: Cluster) => Compil
   });
   console.log(`${label}: (${followed} of ${2 * created.length} recompiles kept the lineage)`);
   for (const [kind, t] of Object.entries(byKind)) {
-    const total = t.engine.map((e, i) => e + (t.plan[i] ?? 0) + (t.delta[i] ?? 0));
     console.log(`  ${kind}:`);
-    console.log(`    compile/recompile ${ms(t.engine)}`);
-    console.log(`    plan              ${ms(t.plan)}`);
-    console.log(`    delta             ${ms(t.delta)}`);
-    console.log(`    total             ${ms(total)}`);
+    printPathTimes(t, '    ');
   }
   return last;
 }
 
 const before = run('before (compile(), the planner starts over)', (_prev, cl) => compile(cl, policies));
 const after = run('after (recompile() follows the namespace, the planner its journal)', (prev, cl) => recompile(prev, cl, policies, { pods: new Map() }));
-// Both planners number as a plan from scratch given the previous numbering would (plan.ts): the same addresses and identities.
-const same = JSON.stringify(before.addresses) === JSON.stringify(after.addresses) && JSON.stringify(before.local) === JSON.stringify(after.local);
-console.log(`  both paths end with the same addresses and identities: ${same ? 'yes' : 'NO'} (${after.addresses.length} addresses, rows ${after.egress.rows.length} + ${after.ingress.rows.length})`);
+printSameNumbering(before, after);
 
 // The agent's model side of one Namespace event.
 const build: Record<'create' | 'delete', number[]> = { create: [], delete: [] };

@@ -24,7 +24,7 @@ import type { CompiledCluster } from '../../src/engine/compile.ts';
 import { recompile } from '../../src/engine/recompile.ts';
 import type { Cluster, Namespace } from '../../src/model/cluster.ts';
 import type { SourceObject } from '../../src/sources/object-source.ts';
-import { ms, namespaceBenchArgs, namespaceBenchCluster, time } from './namespace-bench-setup.ts';
+import { ms, namespaceBenchArgs, namespaceBenchCluster, pathTimes, printPathTimes, printSameNumbering, time } from './namespace-bench-setup.ts';
 
 const { shape, reps } = namespaceBenchArgs('namespace-relabel-bench');
 const { objects, cache, first, node } = namespaceBenchCluster(shape);
@@ -67,13 +67,11 @@ for (const p of cluster.pods) podsPerNs.set(p.namespace, (podsPerNs.get(p.namesp
 console.log(`${shape.name}: pods ${cluster.pods.length}, namespaces ${cluster.namespaces.length}, policies ${policies.policies.length}, node ${node}`);
 console.log(`relabelled: ${picks.map((n) => `${n} (${podsPerNs.get(n) ?? 0} pods${onNode.has(n) ? ', some local' : ''})`).join(', ')}; each to env=dev and back`);
 
-interface PathTimes { engine: number[]; plan: number[]; delta: number[] }
-
 function run(label: string, next: (prev: CompiledCluster, cl: Cluster) => CompiledCluster): Ruleset {
   const planner = createPlanner();
   let compiled: CompiledCluster = compile(cluster, policies);
   let last = planner.plan(compiled, { node });
-  const t: PathTimes = { engine: [], plan: [], delta: [] };
+  const t = pathTimes();
   for (const cl of steps()) {
     const [c, e] = time(() => next(compiled, cl));
     const [rs, p] = time(() => planner.plan(c, { node }));
@@ -84,20 +82,14 @@ function run(label: string, next: (prev: CompiledCluster, cl: Cluster) => Compil
     compiled = c;
     last = rs;
   }
-  const total = t.engine.map((e, i) => e + (t.plan[i] ?? 0) + (t.delta[i] ?? 0));
   console.log(`${label}:`);
-  console.log(`  compile/recompile ${ms(t.engine)}`);
-  console.log(`  plan              ${ms(t.plan)}`);
-  console.log(`  delta             ${ms(t.delta)}`);
-  console.log(`  total             ${ms(total)}`);
+  printPathTimes(t, '  ');
   return last;
 }
 
 const before = run('before (compile(), the planner starts over)', (_prev, cl) => compile(cl, policies));
 const after = run('after (recompile() follows the relabel, the planner its journal)', (prev, cl) => recompile(prev, cl, policies, { pods: new Map() }));
-// Both planners number as a plan from scratch given the previous numbering would (plan.ts): the same addresses and identities.
-const same = JSON.stringify(before.addresses) === JSON.stringify(after.addresses) && JSON.stringify(before.local) === JSON.stringify(after.local);
-console.log(`  both paths end with the same addresses and identities: ${same ? 'yes' : 'NO'} (${after.addresses.length} addresses, rows ${after.egress.rows.length} + ${after.ingress.rows.length})`);
+printSameNumbering(before, after);
 
 // The agent's model side of one Namespace event.
 const build: number[] = [];
