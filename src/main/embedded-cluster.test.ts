@@ -19,18 +19,24 @@ const skip = await labSkipReason();
 const POD = { group: '', version: 'v1', resource: 'pods' } as const;
 const NODE = { group: '', version: 'v1', resource: 'nodes' } as const;
 
+/** A fresh home; afterwards its lab is destroyed and no namespace of `lab.prefix` (set once a lab exists) may be left. */
+function tempHome(t: { after(fn: () => Promise<void>): void }): { home: string; lab: { prefix: string } } {
+  const home = mkdtempSync(join(tmpdir(), 'palisade-embedded-'));
+  const lab = { prefix: 'pl-never-' };
+  t.after(async () => {
+    await destroyLab(join(home, 'lab'));
+    await assertNoNetnsLeft(lab.prefix);
+    rmSync(home, { recursive: true, force: true });
+  });
+  return { home, lab };
+}
+
 describe('embedded cluster', { skip }, () => {
   it('runs store pods in the lab, survives a restart, and cleans up', async (t) => {
-    const home = mkdtempSync(join(tmpdir(), 'palisade-embedded-'));
-    let prefix = 'pl-never-';
-    t.after(async () => {
-      await destroyLab(join(home, 'lab'));
-      await assertNoNetnsLeft(prefix);
-      rmSync(home, { recursive: true, force: true });
-    });
+    const { home, lab } = tempHome(t);
 
     const first = await startEmbeddedCluster({ home, nodes: 2, serve: true });
-    prefix = first.lab?.prefix ?? prefix;
+    lab.prefix = first.lab?.prefix ?? lab.prefix;
     assert.equal(first.enforced, true);
     assert.deepEqual(first.store.list(NODE).items.map((n) => n.metadata.name), ['node-0', 'node-1']);
     assert.equal(statSync(first.kubeconfigPath ?? '').mode & 0o777, 0o600);
@@ -58,7 +64,7 @@ describe('embedded cluster', { skip }, () => {
     assert.equal(second.lab?.pod('demo/web').process?.pid, labPod?.process?.pid);
     assert.equal((second.store.get(POD, 'web', 'demo') as { status: { podIP: string } }).status.podIP, labPod?.ipv4);
     await second.stop({ destroy: true });
-    await assertNoNetnsLeft(prefix);
+    await assertNoNetnsLeft(lab.prefix);
   });
 });
 
@@ -70,17 +76,11 @@ describe('embedded cluster', { skip }, () => {
 // (https://docs.cilium.io/en/stable/security/policy/language/#ip-cidr-based).
 describe('embedded cluster: engine settings', { skip }, () => {
   it('reads Cilium CIDR rules with the dialect it was started with, and records it', async (t) => {
-    const home = mkdtempSync(join(tmpdir(), 'palisade-embedded-'));
-    let prefix = 'pl-never-';
-    t.after(async () => {
-      await destroyLab(join(home, 'lab'));
-      await assertNoNetnsLeft(prefix);
-      rmSync(home, { recursive: true, force: true });
-    });
+    const { home, lab } = tempHome(t);
     const drop = /log prefix "palisade drop CiliumNetworkPolicy demo\/client-egress: "/;
     const table = async (dialect: EmbeddedClusterOptions['dialect'], seed: boolean): Promise<string> => {
       const c = await startEmbeddedCluster({ home, nodes: 1, ...(dialect === undefined ? {} : { dialect }) });
-      prefix = c.lab?.prefix ?? prefix;
+      lab.prefix = c.lab?.prefix ?? lab.prefix;
       try {
         if (seed) {
           c.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
