@@ -5,6 +5,7 @@
 // "Live" is when the agent's nft transaction returned: the agent logs that moment with its
 // mode and timings ('table updated' / 'table replaced'), and the recorder stamps it. No
 // polling of the kernel (listing the 158k-element table takes seconds).
+import { lapTimer } from '../bench/measure.ts';
 import { deferredPersistence } from '../bench/deferred-persistence.ts';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -100,13 +101,7 @@ export function loadStore(dir: string, objects: readonly unknown[], clock: Clock
   const disk = new DiskPersistence(dir);
   const deferred = deferredPersistence(disk);
   const opts = { clock, idGenerator: randomUUID, defaultValidator: apiValidator() };
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const d = now - t;
-    t = now;
-    return d;
-  };
+  const lap = lapTimer();
   const loader = new ObjectStore({ ...opts, persistence: deferred });
   let createMs: number;
   let persistMs: number;

@@ -6,6 +6,7 @@
 // its last plan), delta against the applied table, and apply the transaction through the
 // agent's persistent nft session in the node's namespace. A delta the kernel refuses
 // falls back to a full replace (counted, as the agent would do).
+import { lapTimer } from '../bench/measure.ts';
 import { buildSnapshot } from '../../src/api/snapshot.ts';
 import type { SourceDocument } from '../../src/api/source-document.ts';
 import { patchPods } from '../../src/agent/pod-patch.ts';
@@ -88,13 +89,7 @@ function upsert<T>(items: readonly T[], add: readonly T[], key: (t: T) => string
 
 export async function applyChange(s: PathState, change: Change): Promise<{ state: PathState; timing: ChangeTiming }> {
   const t0 = performance.now();
-  let t = t0;
-  const lap = (): number => {
-    const now = performance.now();
-    const d = now - t;
-    t = now;
-    return d;
-  };
+  const lap = lapTimer();
   let cluster = s.cluster;
   let policies = s.policies;
   let podBase = s.podBase;

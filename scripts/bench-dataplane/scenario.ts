@@ -2,6 +2,7 @@
 // compile → plan for one node. planInWorker() runs the same in a worker thread, so the
 // two lab nodes' big tables are planned in parallel (each worker regenerates the cluster
 // from the same seed; the Ruleset comes back by structured clone, Maps and bigints intact).
+import { lapTimer } from '../bench/measure.ts';
 import { Worker } from 'node:worker_threads';
 import { buildSnapshot } from '../../src/api/snapshot.ts';
 import type { Snapshot } from '../../src/api/snapshot.ts';
@@ -20,13 +21,7 @@ export interface BuiltModel {
 }
 
 export function buildModel(spec: ClusterSpec, nodes: readonly LabNode[], endpoints: readonly LabEndpoint[]): BuiltModel {
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const d = now - t;
-    t = now;
-    return d;
-  };
+  const lap = lapTimer();
   const cluster = benchCluster(spec, nodes, endpoints);
   const generate = lap();
   const snapshot = buildSnapshot(cluster.documents);

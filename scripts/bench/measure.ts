@@ -46,3 +46,14 @@ export function measure<T>(work: () => T): Measured<T> {
   const after = sampleMemory();
   return { value, ms, before, after };
 }
+
+/** A stopwatch: each call returns the milliseconds since the previous call (the first: since it was made). */
+export function lapTimer(): () => number {
+  let t = performance.now();
+  return () => {
+    const now = performance.now();
+    const d = now - t;
+    t = now;
+    return d;
+  };
+}
