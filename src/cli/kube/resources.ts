@@ -36,37 +36,7 @@ export function resolveResourceWord(word: string, known: readonly ResourceInfo[]
     && (r.resource === name || r.singular === name || r.kind.toLowerCase() === name || (r.shortNames ?? []).includes(name)));
 }
 
-/** The resource of an object's apiVersion + kind: built-in first, then the server's discovery. */
-export async function resolveKind(client: KubeClient, apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
-  const builtin = BUILTIN_RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
-  if (builtin !== undefined) return builtin;
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  let list: unknown;
-  try {
-    list = await client.request('GET', group === '' ? `/api/${version}` : `/apis/${group}/${version}`);
-  } catch {
-    return undefined;
-  }
-  const resources = (list as { resources?: unknown } | undefined)?.resources;
-  if (!Array.isArray(resources)) return undefined;
-  for (const r of resources as Array<Record<string, unknown>>) {
-    const name = r['name'];
-    if (typeof name !== 'string' || name.includes('/') || r['kind'] !== kind) continue;
-    const singular = typeof r['singularName'] === 'string' && r['singularName'] !== '' ? r['singularName'] : kind.toLowerCase();
-    return { group, version, resource: name, kind, singular, namespaced: r['namespaced'] === true };
-  }
-  return undefined;
-}
-
-/** `/api/v1/namespaces/NS/pods[/NAME]`; no namespace on a namespaced type lists across all. */
-export function resourcePath(r: ResourceInfo, namespace: string | undefined, name?: string): string {
-  const root = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
-  const ns = r.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${root}${ns}/${r.resource}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
-}
-
+/** The resources of one group version's discovery document (subresources left out). */
 function discoveryEntries(group: string, version: string, list: unknown): ResourceInfo[] {
   const resources = (list as { resources?: unknown } | undefined)?.resources;
   if (!Array.isArray(resources)) return [];
@@ -80,6 +50,29 @@ function discoveryEntries(group: string, version: string, list: unknown): Resour
     out.push({ group, version, resource: name, kind, singular, namespaced: r['namespaced'] === true, ...(shortNames.length === 0 ? {} : { shortNames }) });
   }
   return out;
+}
+
+/** The resource of an object's apiVersion + kind: built-in first, then the server's discovery. */
+export async function resolveKind(client: KubeClient, apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+  const builtin = BUILTIN_RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+  if (builtin !== undefined) return builtin;
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  let list: unknown;
+  try {
+    list = await client.request('GET', group === '' ? `/api/${version}` : `/apis/${group}/${version}`);
+  } catch {
+    return undefined;
+  }
+  return discoveryEntries(group, version, list).find((r) => r.kind === kind);
+}
+
+/** `/api/v1/namespaces/NS/pods[/NAME]`; no namespace on a namespaced type lists across all. */
+export function resourcePath(r: ResourceInfo, namespace: string | undefined, name?: string): string {
+  const root = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+  const ns = r.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${root}${ns}/${r.resource}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 }
 
 /** Every resource of the server's API groups (their preferred versions), as kubectl's discovery sees them. */
