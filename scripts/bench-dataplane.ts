@@ -27,7 +27,7 @@ import type { BenchLab } from './bench-dataplane/bench-lab.ts';
 import type { ChangeTiming, PathState } from './bench-dataplane/change-path.ts';
 import { topFunctions } from './bench-dataplane/cpu-profile.ts';
 import type { CpuProfile, FunctionCost } from './bench-dataplane/cpu-profile.ts';
-import { abRows, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows } from './bench-dataplane/goals.ts';
+import { abRows, formatRateReference, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows, rateVerdicts } from './bench-dataplane/goals.ts';
 import { formatAgentChanges, formatChangeGc, modeCounts, runAgentLatencyPart } from './bench-dataplane/agent-latency-part.ts';
 import type { AgentLatencyResult } from './bench-dataplane/agent-latency-part.ts';
 import { runLatencyPart } from './bench-dataplane/latency-part.ts';
@@ -297,6 +297,8 @@ try {
 
 // ---- report ----
 const goals: GoalVerdict[] = [];
+// Rate comparisons printed beside the goals (goals.ts RATE_REFERENCE), not judged.
+const reference: GoalVerdict[] = [];
 const out: string[] = [];
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 out.push(`Palisade dataplane benchmark: ${machine}`);
@@ -307,19 +309,17 @@ if (results.bigSpec !== undefined) {
 if (results.rate !== undefined) {
   const rows = rateRows(results.rate);
   out.push('', `1. new-connection rate (${o.duration} s runs x ${o.reps}, interleaved; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow)`, formatRate(rows));
-  goals.push(...judgeRate(rows));
-  // The same goal against connection tracking alone, which every stateful filter (and every
-  // node running kube-proxy) already pays: this is the part the policies cost.
-  goals.push(...judgeRate(rows, 'conntrack'));
+  const v = rateVerdicts((baseline, candidate) => judgeRate(rows, baseline, candidate));
+  goals.push(...v.goals);
+  reference.push(...v.reference);
 }
 if (results.rateAb !== undefined) {
   const rows = abRows(results.rateAb);
   out.push('', `1. new-connection rate, two tables at the same time on two identical node pairs (one CPU each), swapped between the pairs; ${o.duration} s runs x 2 x ${o.reps} repetitions; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow`, formatRateAb(rows));
   out.push('   softirq / user µs c/b: each side\'s CPU time per connection (/proc/stat of its pair\'s CPU, medians): the tables work in softirq; user is the Node load generator and server, whose swings make most of the rates\' noise');
-  goals.push(...judgeRateAb(rows));
-  // Against connection tracking alone, which every stateful filter (and every node running
-  // kube-proxy) already pays: the part the policies cost.
-  goals.push(...judgeRateAb(rows, 'conntrack'));
+  const v = rateVerdicts((baseline, candidate) => judgeRateAb(rows, baseline, candidate));
+  goals.push(...v.goals);
+  reference.push(...v.reference);
 }
 if (results.attribution !== undefined) {
   out.push('', `1b. netfilter CPU per new connection (perf record -a at ${PERF_HZ} Hz, one ${o.duration} s run each; repeatable to ~0.5 µs where the rates above swing 15-30%)`);
@@ -370,9 +370,12 @@ if (results.profile !== undefined) {
 }
 if (results.notes.length > 0) out.push('', 'notes:', ...results.notes.map((n) => `  ${n}`));
 out.push('', 'goals:', formatGoals(goals));
+if (reference.length > 0) {
+  out.push('', 'reference (not goals): the big table against a node that tracks nothing (connection tracking\'s own cost, which a kube-proxy node already pays) and against the 0-policy table (what 10,000 policies add)', formatRateReference(reference));
+}
 const totalSeconds = (performance.now() - started) / 1000;
 out.push('', `total ${totalSeconds.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (other work on the machine skews figures)`, '');
 process.stdout.write(out.join('\n'));
 if (o.json !== undefined) {
-  writeFileSync(o.json, `${JSON.stringify({ machine, options: o, results, goals, totalSeconds }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  writeFileSync(o.json, `${JSON.stringify({ machine, options: o, results, goals, reference, totalSeconds }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 }

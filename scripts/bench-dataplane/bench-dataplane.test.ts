@@ -6,7 +6,7 @@ import { ArgsError, DEFAULTS, parseBenchArgs, parseCount } from './args.ts';
 import { topFunctions } from './cpu-profile.ts';
 import { parseProcStat, perConnectionOf } from './cpu-times.ts';
 import type { CpuProfile } from './cpu-profile.ts';
-import { abRows, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows } from './goals.ts';
+import { abRows, formatRateReference, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows, rateVerdicts } from './goals.ts';
 import type { RateInput } from './goals.ts';
 import { podChange } from './pod-part.ts';
 import { AB_COMPARISONS, abSchedule, swappedRatio } from './rate-ab-part.ts';
@@ -73,14 +73,14 @@ test('scenario order rotates so every scenario leads once in four repetitions', 
   assert.deepEqual(scenarioOrder(4), scenarioOrder(0));
 });
 
-test('rate goal: big-table median >= 95% of the no-table median, and no failed connections', () => {
+test('rate goal: big-table median >= 95% of the no-filter node\'s median (conntrack on, no rules), and no failed connections', () => {
   const sample = (scenario: string, rate: number, failed = 0): RateInput => ({ scenario, placement: 'same-node', protocol: 'tcp', rate, failed });
   const cases: Array<{ name: string; samples: RateInput[]; met: boolean }> = [
-    { name: 'equal', samples: [sample('none', 1000), sample('big', 1000)], met: true },
-    { name: 'exactly 95%', samples: [sample('none', 1000), sample('big', 950)], met: true },
-    { name: 'below', samples: [sample('none', 1000), sample('big', 949)], met: false },
-    { name: 'median over runs', samples: [sample('none', 1000), sample('none', 1000), sample('none', 10), sample('big', 960), sample('big', 5), sample('big', 990)], met: true },
-    { name: 'failures', samples: [sample('none', 1000), sample('big', 1000, 3)], met: false },
+    { name: 'equal', samples: [sample('conntrack', 1000), sample('big', 1000)], met: true },
+    { name: 'exactly 95%', samples: [sample('conntrack', 1000), sample('big', 950)], met: true },
+    { name: 'below', samples: [sample('conntrack', 1000), sample('big', 949)], met: false },
+    { name: 'median over runs', samples: [sample('conntrack', 1000), sample('conntrack', 1000), sample('conntrack', 10), sample('big', 960), sample('big', 5), sample('big', 990)], met: true },
+    { name: 'failures', samples: [sample('conntrack', 1000), sample('big', 1000, 3)], met: false },
   ];
   for (const c of cases) {
     const v = judgeRate(rateRows(c.samples));
@@ -93,23 +93,29 @@ test('rate goal with repetitions: the median of per-repetition ratios, so a drif
   const sample = (scenario: string, rep: number, rate: number): RateInput => ({ scenario, placement: 'same-node', protocol: 'tcp', rate, failed: 0, rep });
   // The machine slows down 2x from rep to rep; within each rep big is 97% of none.
   const drift = [1000, 500, 250, 125, 62.5];
-  const samples = drift.flatMap((r, rep) => [sample('none', rep, r), sample('big', rep, r * 0.97)]);
+  const samples = drift.flatMap((r, rep) => [sample('conntrack', rep, r), sample('big', rep, r * 0.97)]);
   // Shuffle the reps' order of big vs none: pairing is by rep number, not list order.
   samples.reverse();
   const v = judgeRate(rateRows(samples));
   assert.equal(v[0]?.met, true, v[0]?.detail);
   assert.match(v[0]?.detail ?? '', /^97\.0% \(median of 5 paired runs/);
-  const worse = drift.flatMap((r, rep) => [sample('none', rep, r), sample('big', rep, r * (rep === 0 ? 1.2 : 0.9))]);
+  const worse = drift.flatMap((r, rep) => [sample('conntrack', rep, r), sample('big', rep, r * (rep === 0 ? 1.2 : 0.9))]);
   assert.equal(judgeRate(rateRows(worse))[0]?.met, false, 'one lucky repetition does not carry the median');
 });
 
-test('rate goal against the conntrack-only baseline names that baseline and ignores the others', () => {
+test('rate goals: the 0-policy and the big table against a no-filter node; no table and the 0-policy table only as references', () => {
   const sample = (scenario: string, rate: number): RateInput => ({ scenario, placement: 'cross-node', protocol: 'udp', rate, failed: 0 });
-  const v = judgeRate(rateRows([sample('none', 2000), sample('conntrack', 1000), sample('big', 960)]), 'conntrack');
-  assert.equal(v.length, 1);
-  assert.equal(v[0]?.met, true, v[0]?.detail);
-  assert.match(v[0]?.goal ?? '', /conntrack only/);
-  assert.equal(judgeRate(rateRows([sample('none', 2000), sample('conntrack', 1000), sample('big', 960)]))[0]?.met, false, 'against no table, 48% fails');
+  const rows = rateRows([sample('none', 2000), sample('conntrack', 1000), sample('empty', 990), sample('big', 960)]);
+  const v = rateVerdicts((baseline, candidate) => judgeRate(rows, baseline, candidate));
+  assert.deepEqual(v.goals.map((g) => [g.goal, g.met]), [
+    ['UDP cross-node: new connections/s with the 0-policy table >= 95.0% of a no-filter node (conntrack on, no rules: a kube-proxy node)', true],
+    ['UDP cross-node: new connections/s with the big table >= 95.0% of a no-filter node (conntrack on, no rules: a kube-proxy node)', true],
+  ]);
+  assert.deepEqual(v.reference.map((g) => [g.goal, g.met]), [
+    ['UDP cross-node: new connections/s with the big table >= 95.0% of no table (nothing tracked)', false],
+    ['UDP cross-node: new connections/s with the big table >= 95.0% of the 0-policy table', true],
+  ]);
+  assert.match(formatRateReference(v.reference), /^REF {4}UDP cross-node: .* of no table \(nothing tracked\): 48\.0% .*\(would be missed; not a goal\)$/m);
 });
 
 test('simultaneous runs: the swapped ratio cancels a CPU that is faster by any factor', () => {
@@ -145,14 +151,14 @@ test('simultaneous rate goal: median of the repetitions\' ratios, against the na
   ];
   const rows = abRows(samples);
   assert.equal(rows.length, 3);
-  const vsNone = judgeRateAb(rows);
+  const vsNone = judgeRateAb(rows, 'none');
   assert.equal(vsNone.length, 1);
   assert.equal(vsNone[0]?.met, false, vsNone[0]?.detail);
   assert.match(vsNone[0]?.detail ?? '', /^93\.0% \(median of 3 simultaneous swapped pairs of runs, 90\.0%-99\.0%; control \(no table on both pairs\) 100\.0%\)/);
-  const vsCt = judgeRateAb(rows, 'conntrack');
+  const vsCt = judgeRateAb(rows);
   assert.equal(vsCt[0]?.met, true, 'one bad repetition does not carry the median');
-  assert.match(vsCt[0]?.goal ?? '', /conntrack only/);
-  const failing = judgeRateAb(abRows([sample('conntrack', 'big', 0, 0.99, 3)]), 'conntrack');
+  assert.match(vsCt[0]?.goal ?? '', /of a no-filter node \(conntrack on, no rules/);
+  const failing = judgeRateAb(abRows([sample('conntrack', 'big', 0, 0.99, 3)]));
   assert.equal(failing[0]?.met, false, 'failed connections fail the goal');
   assert.match(failing[0]?.detail ?? '', /3 failed connections/);
 });

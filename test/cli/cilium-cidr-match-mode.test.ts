@@ -11,14 +11,14 @@
 // agent process and `up`'s process are spawned as `palisade agent` and `palisade up` do.
 import { suite, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_ENTRY, agentArgs } from '../../src/cli/commands/agent.ts';
 import { UP_ENTRY } from '../../src/cli/commands/up.ts';
 import { writePidfile, writeRuntime } from '../../src/cli/commands/up-runtime.ts';
 import { ROOT, assertNoStackTrace, fixture, runCommand } from './run-palisade.ts';
-import { runIn } from './verbs-harness.ts';
+import { runIn, startVerbsEnv } from './verbs-harness.ts';
 
 const FLAG = '--cilium-policy-cidr-match-mode';
 const F = ['-f', join(ROOT, fixture('cilium-cidr-nodes'))];
@@ -100,6 +100,7 @@ suite('--cilium-policy-cidr-match-mode (end-to-end)', () => {
     { command: ['dataplane', 'render'], args: F },
     { command: ['agent'], args: ['--node', 'n1'] },
     { command: ['up'], args: ['-d'] },
+    { command: ['describe'], args: ['cnp', 'x'] },
   ];
   for (const c of commands) {
     test(`${c.command.join(' ')}: documented in --help; a bad value is a usage error (exit 2) naming the flag and the values`, async () => {
@@ -111,6 +112,27 @@ suite('--cilium-policy-cidr-match-mode (end-to-end)', () => {
       assertNoStackTrace(r);
     });
   }
+});
+
+test('describe: reads a Cilium CIDR rule with the running up\'s setting (runtime.json); the flag wins; --kubeconfig means defaults', async (t) => {
+  const env = await startVerbsEnv();
+  t.after(() => env.close());
+  const policy = readFileSync(join(ROOT, fixture('cilium-cidr-nodes'), 'egress-to-world.yaml'), 'utf8');
+  const applied = await env.run(['apply', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n---\n${policy}`);
+  assert.equal(applied.code, 0, applied.stderr);
+  const reading = async (...flags: string[]): Promise<string> => {
+    const r = await env.run(['describe', 'ciliumnp', 'client-egress', '-n', 'app', ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.split('\nPalisade:\n')[1] ?? '';
+  };
+  const DEFAULT = /allows to 0\.0\.0\.0\/0 \(addresses outside the cluster only\)/;
+  const NODES = /allows to 0\.0\.0\.0\/0 \(not pod addresses\)/;
+  assert.match(await reading(), DEFAULT, 'no runtime.json: the defaults');
+  writeRuntime(env.home, { pid: process.pid, ready: true, enforced: false, reasons: [], nodes: [], ciliumPolicyCidrMatchMode: ['nodes'] });
+  assert.match(await reading(), NODES, 'as the running up reads it');
+  assert.match(await reading(`${FLAG}=`), DEFAULT, 'the flag wins');
+  assert.match(await reading('--kubeconfig', join(env.home, 'kubeconfig')), DEFAULT, 'another server: the defaults');
+  assert.match(await reading('--kubeconfig', join(env.home, 'kubeconfig'), FLAG, 'nodes'), NODES);
 });
 
 test('up -d while one runs with another setting: says which one holds until "palisade down"', async (t) => {

@@ -2,20 +2,38 @@
 // policies, namespaces and nodes of the running `palisade up`. A NetworkPolicy is also
 // read by Palisade's engine and explained in plain words under `Palisade:`.
 import type { Command } from 'commander';
-import type { HandlerTable } from '../../api/handlers.ts';
+import type { DialectOptions, HandlerTable } from '../../api/handlers.ts';
+import { readPolicyCidrMatchMode } from '../../api/cilium/agent-flags.ts';
 import { buildSnapshot } from '../../api/snapshot.ts';
 import { describePolicy } from '../../engine/describe.ts';
 import { CliError } from '../cli-error.ts';
-import type { CommandContext } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, dialectOptions } from '../command-context.ts';
+import type { CommandContext, DialectFlags } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { describeGeneric, describeNamespace, describeNetworkPolicy, describeNode, describePod } from '../format/describe-text.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
+import { palisadeHome } from '../kube/palisade-home.ts';
 import type { ConnectionFlags } from '../kube/palisade-home.ts';
 import { parseResourceArgs, resourcePath, resourceResolver } from '../kube/resources.ts';
 import { addConnectionOptions, addNamespaceOption, connect, namespaceOf, runVerb } from '../kube/verb-runner.ts';
+import { readRuntime } from './up-runtime.ts';
 
-interface DescribeOptions extends ConnectionFlags {
+interface DescribeOptions extends ConnectionFlags, DialectFlags {
   readonly namespace?: string;
+}
+
+/**
+ * The engine settings to explain policies with: the flag's, else those of the running
+ * `palisade up` this command talks to (its runtime.json), so describe reads a Cilium CIDR
+ * rule as that cluster's agents enforce it. With `--kubeconfig` the server may be any
+ * cluster: the defaults then.
+ */
+export function describeSettings(opts: DescribeOptions, env: NodeJS.ProcessEnv): DialectOptions {
+  if (opts.ciliumPolicyCidrMatchMode !== undefined) return dialectOptions(opts);
+  if (opts.kubeconfig !== undefined && opts.kubeconfig !== '') return {};
+  // `up` wrote the list after checking it; a file edited by hand into nonsense means defaults.
+  const read = readPolicyCidrMatchMode(readRuntime(palisadeHome(opts, env))?.ciliumPolicyCidrMatchMode ?? []);
+  return read.ok && read.modes.length > 0 ? { cilium: { policyCidrMatchMode: [...read.modes] } } : {};
 }
 
 /** The engine's plain-words description of a policy object (empty when it cannot read it). */
@@ -24,13 +42,11 @@ export function explainPolicyObject(object: unknown, handlers: HandlerTable): st
   return snapshot.policies.policies.flatMap((p) => describePolicy(p));
 }
 
-export async function runDescribe(words: readonly string[], opts: DescribeOptions, client: KubeClient, ctx: CommandContext): Promise<number> {
+export async function runDescribe(words: readonly string[], opts: DescribeOptions, client: KubeClient, ctx: CommandContext, settings: DialectOptions): Promise<number> {
+  const handlers = ctx.handlers(settings);
   const refs = await parseResourceArgs(words, (m) => new CliError(m), resourceResolver(client));
   if (refs.length === 0) throw new CliError('you must specify the name of the resource to describe');
   const texts: string[] = [];
-  // Policies are explained with the default engine settings (a Cilium CIDR rule matches no
-  // node); `palisade explain --cilium-policy-cidr-match-mode` reads them otherwise.
-  const handlers = ctx.handlers({});
   for (const r of refs) {
     const core = r.info.group === '';
     const render = core && r.info.kind === 'Pod' ? describePod
@@ -52,10 +68,16 @@ export function registerDescribe(program: Command, ctx: CommandContext): void {
     .summary('show details of a pod, network policy (any dialect), namespace or node of the running palisade')
     .description('Print kubectl\'s description of objects of the embedded API server (kubectl\'s generic one for\n'
       + 'Calico, Cilium and admin policies). For every policy,\n'
-      + 'Palisade adds what the policy means in plain words (as `palisade explain` says it).')
+      + 'Palisade adds what the policy means in plain words (as `palisade explain` says it),\n'
+      + 'read with the running palisade up\'s --cilium-policy-cidr-match-mode unless the flag is given.')
     .argument('<args...>', 'TYPE NAME... or TYPE/NAME... (pod, networkpolicy, namespace, node, or any type the server lists: gnp, cnp, ciliumnp, ...)');
   addNamespaceOption(cmd);
+  cmd.addOption(ciliumCidrMatchModeOption());
   addConnectionOptions(cmd)
     .addHelpText('after', '\nExit codes: 0 described, 1 error from the server (e.g. NotFound) or palisade not running, 2 usage error.')
-    .action(async (words: string[], opts: DescribeOptions) => runVerb(ctx, async () => runDescribe(words, opts, await connect(opts, ctx.io), ctx)));
+    .action(async (words: string[], opts: DescribeOptions) => runVerb(ctx, async () => {
+      // A bad flag value is a usage error whether or not palisade runs.
+      const settings = describeSettings(opts, ctx.io.env);
+      return runDescribe(words, opts, await connect(opts, ctx.io), ctx, settings);
+    }));
 }
