@@ -161,9 +161,11 @@ try {
   if (n0 === undefined || n1 === undefined) throw new Error('lab without two nodes');
   const netns0 = b.nodeNetns.get(n0.name) ?? '';
 
-  // The empty (0-policy) tables are small: plan them here.
+  // The 0-policy and 3-policy tables are small: plan them here.
   const emptyModel = buildModel(emptySpec(), b.nodes, b.endpoints);
   const emptyPlans = new Map(b.nodes.map((n) => [n.name, plan(emptyModel.compiled, { node: n.name })]));
+  const smallModel = o.parts.includes('rate') ? buildModel({ ...emptySpec(), benchPolicies: true }, b.nodes, b.endpoints) : undefined;
+  const smallPlans = new Map(smallModel === undefined ? [] : b.nodes.map((n) => [n.name, plan(smallModel.compiled, { node: n.name })]));
 
   // The big tables: one worker per lab node in parallel; the main thread builds the model
   // the latency and pod parts change.
@@ -190,6 +192,7 @@ try {
     const tables = {
       none: undefined,
       empty: texts(emptyPlans),
+      small: texts(smallPlans),
       big: texts(new Map(bigPlans.map((p) => [p.node, p.ruleset]))),
     };
     if (simultaneous) results.rateAb = await runRateAbPart(b, o, tables, log);
@@ -371,7 +374,7 @@ if (results.profile !== undefined) {
 if (results.notes.length > 0) out.push('', 'notes:', ...results.notes.map((n) => `  ${n}`));
 out.push('', 'goals:', formatGoals(goals));
 if (reference.length > 0) {
-  out.push('', 'reference (not goals): the big table against a node that tracks nothing (connection tracking\'s own cost, which a kube-proxy node already pays) and against the 0-policy table (what 10,000 policies add)', formatRateReference(reference));
+  out.push('', 'reference (not goals): the big table against a node that tracks nothing (connection tracking\'s own cost, which a kube-proxy node already pays) and against the 3-policy table that isolates the measured pods as the big one does (what 10,000 policies and 100k pods add to the same checks)', formatRateReference(reference));
 }
 const totalSeconds = (performance.now() - started) / 1000;
 out.push('', `total ${totalSeconds.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (other work on the machine skews figures)`, '');

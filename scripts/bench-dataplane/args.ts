@@ -52,7 +52,7 @@ export const DEFAULTS: BenchOptions = {
   policies: 10_000,
   namespaces: 5_000,
   localPods: 100,
-  duration: 2,
+  duration: 5,
   reps: 6,
   rateMethod: 'simultaneous',
   concurrency: 32,
@@ -74,7 +74,7 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
   --policies N          NetworkPolicies of the big cluster (default 10k)
   --namespaces N        namespaces of the big cluster (default 5k)
   --local-pods N        synthetic pods of the big cluster on each lab node (default 100)
-  --duration S          counted seconds per load run, after a 0.5 s warm-up (default 2)
+  --duration S          counted seconds per load run, after a 0.5 s warm-up (default 5; 2 s runs swing twice as much)
   --reps N              repetitions of each rate comparison; judged by the median of per-repetition ratios (default 6)
   --rate-method M       simultaneous (both tables at once on two node pairs, one CPU each, swapped; default)
                         or sequential (one table after another on one pair, interleaved)

@@ -30,7 +30,7 @@ export const AB_COMPARISONS: readonly Comparison[] = [
   { baseline: 'conntrack', candidate: 'empty' },
   { baseline: 'conntrack', candidate: 'big' },
   { baseline: 'none', candidate: 'big' },
-  { baseline: 'empty', candidate: 'big' },
+  { baseline: 'small', candidate: 'big' },
 ];
 
 /** One simultaneous run: both pairs loaded at once, one with each table. */

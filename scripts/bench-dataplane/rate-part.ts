@@ -2,7 +2,9 @@
 // across nodes, TCP and UDP, under four tables: (a) none, (b) conntrack only (a forward
 // hook that accepts established flows and nothing else: what every node running
 // kube-proxy already pays, since any stateful filter needs connection tracking), (c)
-// palisade with 0 policies, (d) palisade with the big cluster. Scenarios are interleaved
+// palisade with 0 policies (no pod is isolated, so no new flow is checked), (c') palisade
+// with only the bench's 3 policies (the lab pods isolated exactly as in the big table: the
+// same checks, tiny sets), (d) palisade with the big cluster. Scenarios are interleaved
 // (the order rotates every repetition) so that slow drifts of a noisy machine hit all of
 // them alike.
 import type { BenchOptions, LoadProtocol } from './args.ts';
@@ -12,7 +14,7 @@ import { loadTable, PERF_HZ, removeTable, runLoad, runLoadPerf, settle } from '.
 import { attribute, perConnection } from './perf-attribution.ts';
 import type { PerConnection } from './perf-attribution.ts';
 
-export const SCENARIOS = ['none', 'conntrack', 'empty', 'big'] as const;
+export const SCENARIOS = ['none', 'conntrack', 'empty', 'small', 'big'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export const PLACEMENTS = ['same-node', 'cross-node'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -46,7 +48,7 @@ export function conntrackOnlyTable(): string {
   ].join('\n');
 }
 
-/** Rotation r of the scenarios: run r starts with scenario r mod 4. */
+/** Rotation r of the scenarios: run r starts with scenario r mod 5. */
 export function scenarioOrder(rep: number): Scenario[] {
   const k = rep % SCENARIOS.length;
   return [...SCENARIOS.slice(k), ...SCENARIOS.slice(0, k)];

@@ -19,7 +19,7 @@ export function fmtMs(x: number): string {
   return `${x.toFixed(2)} ms`;
 }
 
-const SCENARIO_TEXT: Record<string, string> = { none: '(a) no table', conntrack: 'conntrack only', empty: '(b) 0 policies', big: '(c) big table' };
+const SCENARIO_TEXT: Record<string, string> = { none: '(a) no table', conntrack: 'conntrack only', empty: '(b) 0 policies', small: '(b\') 3 policies', big: '(c) big table' };
 
 /** µs of CPU per connection by part, and the modelled rate vs no table and vs conntrack only. */
 export function formatAttribution(samples: readonly AttributionSample[]): string {
