@@ -29,6 +29,8 @@ import { topFunctions } from './bench-dataplane/cpu-profile.ts';
 import type { CpuProfile, FunctionCost } from './bench-dataplane/cpu-profile.ts';
 import { abRows, formatRateReference, judgePodChange, judgePolicyLatency, judgeRate, judgeRateAb, judgeRules, rateRows, rateVerdicts } from './bench-dataplane/goals.ts';
 import { formatAgentChanges, formatChangeGc, modeCounts, runAgentLatencyPart } from './bench-dataplane/agent-latency-part.ts';
+import { recordGc } from './bench-dataplane/agent-host.ts';
+import type { ChangeGc } from './bench-dataplane/agent-host.ts';
 import type { AgentLatencyResult } from './bench-dataplane/agent-latency-part.ts';
 import { runLatencyPart } from './bench-dataplane/latency-part.ts';
 import type { LatencyPartResult } from './bench-dataplane/latency-part.ts';
@@ -79,6 +81,8 @@ interface PodSizeReport {
   readonly initialPlanMs: number;
   readonly initialLoadMs: number;
   readonly timings: readonly ChangeTiming[];
+  /** Collections of this process inside each timed change (the bench's own models share its heap). */
+  readonly gc: readonly ChangeGc[];
   /** The slowest of the untimed warm-up changes before them. */
   readonly warmupMaxMs: number;
   readonly stoppedByBudget: boolean;
@@ -277,13 +281,17 @@ try {
       }
       log(`pod: ${size} pods: up to ${o.podChanges} one-pod changes (budget ${o.podBudget} s; initial plan ${fmtMs(initialPlanMs)})...`);
       const prof = o.cpuProf && size === largest;
+      const gcs = recordGc();
       const { value: r, profile } = await profiled(prof, () => runPodSize(start, o.podChanges, o.podBudget));
+      // The observer's entries arrive a turn after the collection.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      gcs.stop();
       if (profile !== undefined) {
         const file = join(process.cwd(), `bench-dataplane-pod-${size}.cpuprofile`);
         writeFileSync(file, JSON.stringify(profile));
         results.profile = { file, top: topFunctions(profile, 15, `${process.cwd()}/`) };
       }
-      results.pod.push({ pods: size, policies, elements: elementCounts(r.state.applied).total, initialPlanMs, initialLoadMs, timings: r.timings, warmupMaxMs: Math.max(...r.warmup.map((w) => w.totalMs)), stoppedByBudget: r.stoppedByBudget });
+      results.pod.push({ pods: size, policies, elements: elementCounts(r.state.applied).total, initialPlanMs, initialLoadMs, timings: r.timings, gc: r.timings.map((t) => gcs.inside(t.startedAt, t.startedAt + t.totalMs)), warmupMaxMs: Math.max(...r.warmup.map((w) => w.totalMs)), stoppedByBudget: r.stoppedByBudget });
       for (const [i, t] of r.timings.entries()) log(`  change ${i + 1}: ${fmtMs(t.totalMs)} (plan ${fmtMs(t.phases.plan)}, compile ${fmtMs(t.phases.compile)}, apply ${fmtMs(t.phases.apply)}, ${t.full ? 'full' : `${t.changes} element changes`})${t.patchDeclined === true ? ' — the agent\'s pod patch declined' : ''}`);
       const declined = r.timings.filter((t) => t.patchDeclined === true).length;
       if (declined > 0) results.notes.push(`${size} pods: the agent's pod patch declined ${declined} of ${r.timings.length} changes (the agent would rebuild its whole model for them)`);
@@ -364,6 +372,8 @@ if (results.pod !== undefined) {
   out.push(formatChanges(results.pod.map((z) => ({ label: `${z.pods} pods, ${z.policies} pol, ${z.elements} el`, timings: z.timings }))));
   for (const z of results.pod) {
     out.push(`   ${z.pods} pods: initial plan ${fmtMs(z.initialPlanMs)}, full load ${fmtMs(z.initialLoadMs)}; ${POD_WARMUP} untimed warm-up changes first (slowest ${fmtMs(z.warmupMaxMs)})${z.stoppedByBudget ? `; stopped by the budget (--pod-budget ${o.podBudget} s) after ${z.timings.length} changes` : ''}`);
+    // This thread also holds the bench's models (the big one beside the path's state): an agent's heap holds only the latter.
+    out.push(`     heap of the bench process: ${formatChangeGc(z.timings.map((t, i) => ({ totalMs: t.totalMs, gc: z.gc[i] ?? { majorMs: 0, minorMs: 0 } })))}`);
   }
   goals.push(...judgePodChange(results.pod.map((z) => ({ pods: z.pods, samplesMs: z.timings.map((t) => t.totalMs) }))));
 }

@@ -77,6 +77,25 @@ export function gcInside(entries: readonly GcEntry[], from: number, to: number):
   return { majorMs, minorMs };
 }
 
+/** This thread's garbage collections from now on, until stop(). */
+export interface GcLog {
+  /** The pauses overlapping [from, to] (performance.now() times). */
+  inside(from: number, to: number): ChangeGc;
+  stop(): void;
+}
+
+export function recordGc(): GcLog {
+  const gcs: GcEntry[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
+      gcs.push({ start: e.startTime, end: e.startTime + e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return { inside: (from, to) => gcInside(gcs, from, to), stop: () => observer.disconnect() };
+}
+
 /** A full collection then the used heap, in MiB; NaN when gc is not exposed. */
 function collectedHeapMb(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -88,14 +107,7 @@ function collectedHeapMb(): number {
 /** The worker's side: runs until told to stop; every failure is reported, not thrown. */
 export async function serveAgentHost(job: AgentHostJob, port: MessagePort, openTable: (netns: string) => Promise<{ table: NodeTable; fallback?: string }>): Promise<void> {
   const post = (m: FromHost): void => port.postMessage(m);
-  const gcs: GcEntry[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
-      gcs.push({ start: e.startTime, end: e.startTime + e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
+  const gcs = recordGc();
   const clock = systemClock();
   const objects = benchCluster(job.spec, job.nodes, job.endpoints).documents.map((d) => d.object);
   const { store, load } = loadStore(job.dir, objects, clock);
@@ -104,7 +116,7 @@ export async function serveAgentHost(job: AgentHostJob, port: MessagePort, openT
   const recorder = applyRecorder((message) => post({ type: 'log', message }));
   const agent = labNodeAgent({ store, node: job.node, netns: job.netns, table, clock, logger: recorder });
   const stop = async (): Promise<void> => {
-    observer.disconnect();
+    gcs.stop();
     await agent.stop();
     await table.close?.();
     store.close();
@@ -133,7 +145,7 @@ export async function serveAgentHost(job: AgentHostJob, port: MessagePort, openT
       // The observer's entries arrive a turn after the collection: wait one before summing.
       .then(async (t) => {
         await new Promise((r) => setTimeout(r, 0));
-        post({ type: 'changed', timing: { ...t, gc: gcInside(gcs, t0, t0 + t.totalMs) } });
+        post({ type: 'changed', timing: { ...t, gc: gcs.inside(t0, t0 + t.totalMs) } });
       })
       .catch((e: unknown) => post({ type: 'failed', message: e instanceof Error ? e.message : String(e) }));
   });

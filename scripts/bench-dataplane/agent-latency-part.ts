@@ -89,10 +89,10 @@ export function formatAgentChanges(timings: readonly AgentChangeTiming[]): strin
 }
 
 /** One line on the collections inside changes: how many changes a major one paused, and for how long at most. */
-export function formatChangeGc(timings: readonly HostTiming[]): string {
+export function formatChangeGc(timings: ReadonlyArray<Pick<HostTiming, 'totalMs' | 'gc'>>): string {
   const major = timings.filter((t) => t.gc.majorMs > 0);
   const minor = timings.map((t) => t.gc.minorMs);
-  const worst = major.reduce<HostTiming | undefined>((w, t) => (w === undefined || t.gc.majorMs > w.gc.majorMs ? t : w), undefined);
+  const worst = major.reduce<Pick<HostTiming, 'totalMs' | 'gc'> | undefined>((w, t) => (w === undefined || t.gc.majorMs > w.gc.majorMs ? t : w), undefined);
   const majorText = worst === undefined
     ? 'no major collection paused a change'
     : `a major collection paused ${major.length} of ${timings.length} changes (longest ${fmtMs(worst.gc.majorMs)}, in a change of ${fmtMs(worst.totalMs)})`;

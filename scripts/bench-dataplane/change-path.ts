@@ -47,6 +47,8 @@ export interface PathState {
 }
 
 export interface ChangeTiming {
+  /** performance.now() when the change started (to attribute garbage collections to it). */
+  readonly startedAt: number;
   readonly totalMs: number;
   readonly phases: Readonly<Record<Phase, number>>;
   readonly changes: number;
@@ -134,7 +136,7 @@ export async function applyChange(s: PathState, change: Change): Promise<{ state
   const apply = lap();
   return {
     state: { ...s, cluster, policies, applied: next, compiled, podBase },
-    timing: { totalMs: performance.now() - t0, phases: { convert, compile: compileMs, plan: planMs, delta: deltaMs, apply }, changes: d.changes, full, ...(patchDeclined ? { patchDeclined } : {}) },
+    timing: { startedAt: t0, totalMs: performance.now() - t0, phases: { convert, compile: compileMs, plan: planMs, delta: deltaMs, apply }, changes: d.changes, full, ...(patchDeclined ? { patchDeclined } : {}) },
   };
 }
 
