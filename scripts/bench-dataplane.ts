@@ -80,9 +80,8 @@ interface PodSizeReport {
   readonly elements: number;
   readonly initialPlanMs: number;
   readonly initialLoadMs: number;
-  readonly timings: readonly ChangeTiming[];
-  /** Collections of this process inside each timed change (the bench's own models share its heap). */
-  readonly gc: readonly ChangeGc[];
+  /** Each with the collections of this process inside it (the bench's own models share its heap). */
+  readonly timings: ReadonlyArray<ChangeTiming & { readonly gc: ChangeGc }>;
   /** The slowest of the untimed warm-up changes before them. */
   readonly warmupMaxMs: number;
   readonly stoppedByBudget: boolean;
@@ -291,7 +290,7 @@ try {
         writeFileSync(file, JSON.stringify(profile));
         results.profile = { file, top: topFunctions(profile, 15, `${process.cwd()}/`) };
       }
-      results.pod.push({ pods: size, policies, elements: elementCounts(r.state.applied).total, initialPlanMs, initialLoadMs, timings: r.timings, gc: r.timings.map((t) => gcs.inside(t.startedAt, t.startedAt + t.totalMs)), warmupMaxMs: Math.max(...r.warmup.map((w) => w.totalMs)), stoppedByBudget: r.stoppedByBudget });
+      results.pod.push({ pods: size, policies, elements: elementCounts(r.state.applied).total, initialPlanMs, initialLoadMs, timings: r.timings.map((t) => ({ ...t, gc: gcs.inside(t.startedAt, t.startedAt + t.totalMs) })), warmupMaxMs: Math.max(...r.warmup.map((w) => w.totalMs)), stoppedByBudget: r.stoppedByBudget });
       for (const [i, t] of r.timings.entries()) log(`  change ${i + 1}: ${fmtMs(t.totalMs)} (plan ${fmtMs(t.phases.plan)}, compile ${fmtMs(t.phases.compile)}, apply ${fmtMs(t.phases.apply)}, ${t.full ? 'full' : `${t.changes} element changes`})${t.patchDeclined === true ? ' — the agent\'s pod patch declined' : ''}`);
       const declined = r.timings.filter((t) => t.patchDeclined === true).length;
       if (declined > 0) results.notes.push(`${size} pods: the agent's pod patch declined ${declined} of ${r.timings.length} changes (the agent would rebuild its whole model for them)`);
@@ -373,7 +372,7 @@ if (results.pod !== undefined) {
   for (const z of results.pod) {
     out.push(`   ${z.pods} pods: initial plan ${fmtMs(z.initialPlanMs)}, full load ${fmtMs(z.initialLoadMs)}; ${POD_WARMUP} untimed warm-up changes first (slowest ${fmtMs(z.warmupMaxMs)})${z.stoppedByBudget ? `; stopped by the budget (--pod-budget ${o.podBudget} s) after ${z.timings.length} changes` : ''}`);
     // This thread also holds the bench's models (the big one beside the path's state): an agent's heap holds only the latter.
-    out.push(`     heap of the bench process: ${formatChangeGc(z.timings.map((t, i) => ({ totalMs: t.totalMs, gc: z.gc[i] ?? { majorMs: 0, minorMs: 0 } })))}`);
+    out.push(`     heap of the bench process: ${formatChangeGc(z.timings)}`);
   }
   goals.push(...judgePodChange(results.pod.map((z) => ({ pods: z.pods, samplesMs: z.timings.map((t) => t.totalMs) }))));
 }

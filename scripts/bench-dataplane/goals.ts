@@ -71,22 +71,21 @@ const ms = (x: number): string => (!Number.isFinite(x) ? '-' : x >= 10_000 ? `${
  * The issue requires a stateful table (`ct state established,related accept` first), so
  * against a node that tracks nothing the ratio measures connection tracking, which the
  * node already pays without Palisade, not the policies; that comparison is printed as a
- * reference beside the goals (rateReference), never dropped.
+ * reference beside the goals (RATE_REFERENCE), never dropped.
  */
 export const RATE_GOAL_BASELINE = 'conntrack';
 
-/** How the report names each rate scenario when it is the baseline or the candidate. */
-const SCENARIO_NAMES: Readonly<Record<string, string>> = {
-  none: 'no table (nothing tracked)',
-  conntrack: 'a no-filter node (conntrack on, no rules: a kube-proxy node)',
-  empty: 'the 0-policy table',
-  small: 'the 3-policy table (the same pods isolated, tiny sets)',
-  big: 'the big table',
+/** How the report names each rate scenario: in a goal's text, and as a control's two sides. */
+const SCENARIO_NAMES: Readonly<Record<string, { readonly long: string; readonly short: string }>> = {
+  none: { long: 'no table (nothing tracked)', short: 'no table' },
+  conntrack: { long: 'a no-filter node (conntrack on, no rules: a kube-proxy node)', short: 'conntrack only' },
+  empty: { long: 'the 0-policy table', short: '0-policy table' },
+  small: { long: 'the 3-policy table (the same pods isolated, tiny sets)', short: '3-policy table' },
+  big: { long: 'the big table', short: 'big table' },
 };
-const nameOf = (scenario: string): string => SCENARIO_NAMES[scenario] ?? scenario;
-const SHORT_NAMES: Readonly<Record<string, string>> = { none: 'no table', conntrack: 'conntrack only', empty: '0-policy table', small: '3-policy table', big: 'big table' };
+const nameOf = (scenario: string): string => SCENARIO_NAMES[scenario]?.long ?? scenario;
 
-/** Goal text of one rate comparison; a reference names the two sides without a goal. */
+/** Goal text of one rate comparison (the references use the same text, without a verdict). */
 function rateGoalText(protocol: string, placement: string, candidate: string, baseline: string): string {
   return `${protocol.toUpperCase()} ${placement}: new connections/s with ${nameOf(candidate)} >= ${pct(DP_GOALS.rateRatio)} of ${nameOf(baseline)}`;
 }
@@ -176,7 +175,7 @@ export function abRows(samples: readonly AbInput[]): AbRow[] {
 export function judgeRateAb(rows: readonly AbRow[], baseline = RATE_GOAL_BASELINE, candidate = 'big'): GoalVerdict[] {
   return rows.filter((r) => r.baseline === baseline && r.candidate === candidate).map((r) => {
     const control = rows.find((c) => c.baseline === c.candidate && c.placement === r.placement && c.protocol === r.protocol);
-    const controlText = control === undefined ? '' : `; control (${SHORT_NAMES[control.baseline] ?? control.baseline} on both pairs) ${pct(control.ratios.median)}`;
+    const controlText = control === undefined ? '' : `; control (${SCENARIO_NAMES[control.baseline]?.short ?? control.baseline} on both pairs) ${pct(control.ratios.median)}`;
     return {
       goal: rateGoalText(r.protocol, r.placement, candidate, baseline),
       met: r.ratios.median >= DP_GOALS.rateRatio && r.failed === 0,

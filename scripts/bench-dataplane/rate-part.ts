@@ -1,5 +1,5 @@
 // Part 1: new-connection rate through the node(s), client → server on the same node and
-// across nodes, TCP and UDP, under four tables: (a) none, (b) conntrack only (a forward
+// across nodes, TCP and UDP, under five tables: (a) none, (b) conntrack only (a forward
 // hook that accepts established flows and nothing else: what every node running
 // kube-proxy already pays, since any stateful filter needs connection tracking), (c)
 // palisade with 0 policies (no pod is isolated, so no new flow is checked), (c') palisade

@@ -4,6 +4,7 @@
 import { Option } from 'commander';
 import type { DialectOptions, HandlerTable } from '../api/handlers.ts';
 import type { CliIo } from './cli-io.ts';
+import type { PolicyCidrMatchMode } from '../api/cilium/agent-flags.ts';
 import { parseCiliumCidrMatchMode } from './option-values.ts';
 
 /** What main/ hands the CLI: the concrete parts commands must not build themselves. */
@@ -44,8 +45,12 @@ export function ciliumCidrMatchModeOption(): Option {
 
 /** The engine settings the flags ask for; a CliError (exit 2) naming the flag for a bad value. */
 export function dialectOptions(flags: DialectFlags): DialectOptions {
-  const modes = parseCiliumCidrMatchMode(CILIUM_CIDR_MATCH_MODE_FLAG, flags.ciliumPolicyCidrMatchMode ?? []);
-  return modes.length === 0 ? {} : { cilium: { policyCidrMatchMode: modes } };
+  return ciliumDialect(parseCiliumCidrMatchMode(CILIUM_CIDR_MATCH_MODE_FLAG, flags.ciliumPolicyCidrMatchMode ?? []));
+}
+
+/** The engine settings of checked Cilium match modes (none: the defaults). */
+export function ciliumDialect(modes: readonly PolicyCidrMatchMode[]): DialectOptions {
+  return modes.length === 0 ? {} : { cilium: { policyCidrMatchMode: [...modes] } };
 }
 
 /** The handlers that read this command's inputs, as its dialect flags ask. */

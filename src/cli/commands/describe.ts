@@ -7,7 +7,7 @@ import { readPolicyCidrMatchMode } from '../../api/cilium/agent-flags.ts';
 import { buildSnapshot } from '../../api/snapshot.ts';
 import { describePolicy } from '../../engine/describe.ts';
 import { CliError } from '../cli-error.ts';
-import { ciliumCidrMatchModeOption, dialectOptions } from '../command-context.ts';
+import { ciliumCidrMatchModeOption, ciliumDialect, dialectOptions } from '../command-context.ts';
 import type { CommandContext, DialectFlags } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { describeGeneric, describeNamespace, describeNetworkPolicy, describeNode, describePod } from '../format/describe-text.ts';
@@ -33,7 +33,7 @@ export function describeSettings(opts: DescribeOptions, env: NodeJS.ProcessEnv):
   if (opts.kubeconfig !== undefined && opts.kubeconfig !== '') return {};
   // `up` wrote the list after checking it; a file edited by hand into nonsense means defaults.
   const read = readPolicyCidrMatchMode(readRuntime(palisadeHome(opts, env))?.ciliumPolicyCidrMatchMode ?? []);
-  return read.ok && read.modes.length > 0 ? { cilium: { policyCidrMatchMode: [...read.modes] } } : {};
+  return read.ok ? ciliumDialect(read.modes) : {};
 }
 
 /** The engine's plain-words description of a policy object (empty when it cannot read it). */
