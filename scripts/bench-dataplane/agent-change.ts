@@ -7,6 +7,8 @@
 // polling of the kernel (listing the 158k-element table takes seconds).
 import { lapTimer } from '../bench/measure.ts';
 import { deferredPersistence } from '../bench/deferred-persistence.ts';
+import type { TimedPersistence } from '../bench/timed-persistence.ts';
+import { timedPersistence } from '../bench/timed-persistence.ts';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import type { Agent } from '../../src/agent/agent.ts';
@@ -19,9 +21,10 @@ import { apiValidator } from '../../src/store/admission.ts';
 import type { Clock } from '../../src/store/clock.ts';
 import { DiskPersistence } from '../../src/store/disk-persistence.ts';
 import { ObjectStore } from '../../src/store/object-store.ts';
-import { openStore } from '../../src/store/open-store.ts';
 import { isStoreError } from '../../src/store/store-errors.ts';
 import type { ObjectInput } from '../../src/store/store-object.ts';
+import type { PressureDelta } from './host-pressure.ts';
+import { pressureDelta, samplePressure } from './host-pressure.ts';
 
 /** One nft transaction of the agent, as it logged it, stamped with performance.now(). */
 export interface AgentApply {
@@ -39,6 +42,10 @@ export interface AgentChangeTiming {
   readonly totalMs: number;
   /** The store's update call: admission, the fsynced log append, the synchronous watch delivery. */
   readonly writeMs: number;
+  /** Of the write: the log append and its fsync. */
+  readonly commitMs: number;
+  /** What the machine did during the whole change (stalls, steal, dirty pages). */
+  readonly pressure: PressureDelta;
   /** The agent's reconcile that carried the change: from its start (after the debounce) to the end of its transaction. */
   readonly reconcileMs: number;
   /** The nft transaction alone. */
@@ -97,7 +104,7 @@ export function applyRecorder(log: (m: string) => void = () => undefined): Logge
  * deferred to ONE snapshot of the store's own state (store.compact()), as a restore would
  * do. Namespaces the store creates itself (kube-system) are updated to the given labels.
  */
-export function loadStore(dir: string, objects: readonly unknown[], clock: Clock): { store: ObjectStore; load: StoreLoad } {
+export function loadStore(dir: string, objects: readonly unknown[], clock: Clock): { store: ObjectStore; disk: TimedPersistence; load: StoreLoad } {
   const disk = new DiskPersistence(dir);
   const deferred = deferredPersistence(disk);
   const opts = { clock, idGenerator: randomUUID, defaultValidator: apiValidator() };
@@ -120,8 +127,10 @@ export function loadStore(dir: string, objects: readonly unknown[], clock: Clock
   } finally {
     loader.close();
   }
-  const store = openStore({ dir, ...opts });
-  return { store, load: { objects: objects.length, createMs, persistMs, openMs: lap() } };
+  // As openStore() opens it, with its commits timed.
+  const timed = timedPersistence(new DiskPersistence(dir));
+  const store = new ObjectStore({ ...opts, persistence: timed });
+  return { store, disk: timed, load: { objects: objects.length, createMs, persistMs, openMs: lap() } };
 }
 
 /** The agent of one lab node, wired as main/embedded-cluster.ts wires it (embedded store source, store status writer). */
@@ -153,16 +162,22 @@ export async function idle(agent: Agent, timeoutMs: number, what: string): Promi
  * the timing is of the agent's first transaction after the write (the agent was idle
  * before it, so that reconcile is the one that took the change).
  */
-export async function measureChange(store: ObjectStore, agent: Agent, applies: readonly AgentApply[], object: object, timeoutMs = 120_000): Promise<AgentChangeTiming> {
+export async function measureChange(store: ObjectStore, disk: Pick<TimedPersistence, 'commitMsInside'>, agent: Agent, applies: readonly AgentApply[], object: object, timeoutMs = 120_000): Promise<AgentChangeTiming> {
   await idle(agent, timeoutMs, 'the previous change');
   const mark = applies.length;
   const reconcilesBefore = agent.status().reconciles;
+  const before = samplePressure();
   const t0 = performance.now();
   store.update(object as ObjectInput);
-  const writeMs = performance.now() - t0;
+  const t1 = performance.now();
   await idle(agent, timeoutMs, 'a policy change');
   const a = applies[mark];
   if (a === undefined) throw new Error(`the agent applied nothing for the change (last reconcile: ${agent.status().lastApply?.mode ?? 'none'})`);
-  return { totalMs: a.at - t0, writeMs, reconcileMs: a.reconcileMs, applyMs: a.applyMs, mode: a.mode, changes: a.changes, reconciles: agent.status().reconciles - reconcilesBefore };
+  // Sampled once idle: covers the change (and the status writes after it, a few ms).
+  const pressure = pressureDelta(before, samplePressure());
+  return {
+    totalMs: a.at - t0, writeMs: t1 - t0, commitMs: disk.commitMsInside(t0, t1), pressure,
+    reconcileMs: a.reconcileMs, applyMs: a.applyMs, mode: a.mode, changes: a.changes, reconciles: agent.status().reconciles - reconcilesBefore,
+  };
 }
 

@@ -110,7 +110,7 @@ export async function serveAgentHost(job: AgentHostJob, port: MessagePort, openT
   const gcs = recordGc();
   const clock = systemClock();
   const objects = benchCluster(job.spec, job.nodes, job.endpoints).documents.map((d) => d.object);
-  const { store, load } = loadStore(job.dir, objects, clock);
+  const { store, disk, load } = loadStore(job.dir, objects, clock);
   objects.length = 0;
   const { table, fallback } = await openTable(job.netns);
   const recorder = applyRecorder((message) => post({ type: 'log', message }));
@@ -141,7 +141,7 @@ export async function serveAgentHost(job: AgentHostJob, port: MessagePort, openT
       return;
     }
     const t0 = performance.now();
-    measureChange(store, agent, recorder.applies, allowPolicy(m.blocked))
+    measureChange(store, disk, agent, recorder.applies, allowPolicy(m.blocked))
       // The observer's entries arrive a turn after the collection: wait one before summing.
       .then(async (t) => {
         await new Promise((r) => setTimeout(r, 0));

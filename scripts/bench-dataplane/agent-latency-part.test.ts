@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeTable } from '../../src/agent/test-support.ts';
 import { systemClock } from '../../src/store/clock.ts';
-import { openStore } from '../../src/store/open-store.ts';
+import { DiskPersistence } from '../../src/store/disk-persistence.ts';
+import { ObjectStore } from '../../src/store/object-store.ts';
+import { timedPersistence } from '../bench/timed-persistence.ts';
 import { applyRecord, applyRecorder, labNodeAgent, loadOrder, loadStore, measureChange } from './agent-change.ts';
 import { formatAgentChanges, modeCounts } from './agent-latency-part.ts';
 import { benchCluster } from './bench-cluster.ts';
@@ -52,7 +54,8 @@ test('a policy change through the store reaches the agent as one delta; the bulk
   assert.equal(store.list(POD).items.length, pods);
   store.close();
 
-  const reopened = openStore({ dir: join(dir, 'store'), clock: systemClock(), idGenerator: randomUUID });
+  const disk = timedPersistence(new DiskPersistence(join(dir, 'store')));
+  const reopened = new ObjectStore({ persistence: disk, clock: systemClock(), idGenerator: randomUUID });
   assert.equal(reopened.list(POD).items.length, pods, 'the load is durable: a fresh open sees every pod');
   const table = fakeTable();
   const recorder = applyRecorder();
@@ -63,13 +66,15 @@ test('a policy change through the store reaches the agent as one delta; the bulk
     assert.equal(agent.status().ready, true);
     assert.deepEqual(table.transactions.map((x) => x.op), ['replace']);
     const before = table.transactions.length;
-    const blocked = await measureChange(reopened, agent, recorder.applies, allowPolicy(true));
-    const open = await measureChange(reopened, agent, recorder.applies, allowPolicy(false));
+    const blocked = await measureChange(reopened, disk, agent, recorder.applies, allowPolicy(true));
+    const open = await measureChange(reopened, disk, agent, recorder.applies, allowPolicy(false));
     for (const m of [blocked, open]) {
       assert.equal(m.mode, 'delta');
       assert.ok(m.changes > 0);
       assert.equal(m.reconciles, 1);
       assert.ok(m.writeMs > 0 && m.totalMs >= m.writeMs, `${m.totalMs} >= ${m.writeMs}`);
+      assert.ok(m.commitMs > 0 && m.commitMs <= m.writeMs, `the write's fsynced commit (${m.commitMs} ms) is inside the write (${m.writeMs} ms)`);
+      assert.ok(m.pressure.stealMs >= 0 && m.pressure.dirtyKb >= 0);
     }
     assert.deepEqual(table.transactions.slice(before).map((x) => x.op), ['apply', 'apply']);
     const stored = reopened.get(NETPOL, 'allow-client-to-server', 'bench') as { spec: { ingress: Array<{ ports: Array<{ port: unknown }> }> } };

@@ -13,6 +13,9 @@ export const RATE_METHODS = ['simultaneous', 'sequential'] as const;
 export type RateMethod = (typeof RATE_METHODS)[number];
 export type LoadProtocol = (typeof PROTOCOLS)[number];
 
+export const LOADGEN_MODES = ['warm', 'fresh'] as const;
+export type LoadgenMode = (typeof LOADGEN_MODES)[number];
+
 export interface BenchOptions {
   readonly parts: readonly Part[];
   /** Scale of the big ruleset (rate scenario c, load, latency, pod sizes' largest). */
@@ -27,6 +30,8 @@ export interface BenchOptions {
   readonly reps: number;
   /** How rates are compared (RATE_METHODS). */
   readonly rateMethod: RateMethod;
+  /** The simultaneous comparison's load generators: warm (one process per client pod for the whole part) or fresh (a process per run). */
+  readonly loadgen: LoadgenMode;
   /** Connections in flight in the load generator. */
   readonly concurrency: number;
   readonly protocols: readonly LoadProtocol[];
@@ -55,6 +60,7 @@ export const DEFAULTS: BenchOptions = {
   duration: 5,
   reps: 6,
   rateMethod: 'simultaneous',
+  loadgen: 'warm',
   concurrency: 32,
   protocols: PROTOCOLS,
   changes: 100,
@@ -78,6 +84,8 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
   --reps N              repetitions of each rate comparison; judged by the median of per-repetition ratios (default 6)
   --rate-method M       simultaneous (both tables at once on two node pairs, one CPU each, swapped; default)
                         or sequential (one table after another on one pair, interleaved)
+  --loadgen M           the simultaneous comparison's load generators: warm (one process per client pod,
+                        warmed up, for every run; default) or fresh (a new process per run)
   --concurrency N       connections in flight (default 32)
   --protocols LIST      tcp,udp (default both)
   --changes N           policy changes in the latency part (default 100)
@@ -116,7 +124,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       args: [...argv],
       options: {
         parts: { type: 'string' }, pods: { type: 'string' }, policies: { type: 'string' }, namespaces: { type: 'string' },
-        'local-pods': { type: 'string' }, duration: { type: 'string' }, reps: { type: 'string' }, 'rate-method': { type: 'string' }, concurrency: { type: 'string' },
+        'local-pods': { type: 'string' }, duration: { type: 'string' }, reps: { type: 'string' }, 'rate-method': { type: 'string' }, loadgen: { type: 'string' }, concurrency: { type: 'string' },
         protocols: { type: 'string' }, changes: { type: 'string' }, 'latency-budget': { type: 'string' },
         'pod-sizes': { type: 'string' }, 'pod-changes': { type: 'string' }, 'pod-budget': { type: 'string' },
         'cpu-prof': { type: 'boolean' }, via: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' },
@@ -166,6 +174,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (via !== undefined && via !== 'agent' && via !== 'direct' && via !== 'auto') problems.push(`--via: want agent, direct or auto, got ${JSON.stringify(via)}`);
   const rateMethod = values['rate-method'];
   if (rateMethod !== undefined && !(RATE_METHODS as readonly unknown[]).includes(rateMethod)) problems.push(`--rate-method: want ${RATE_METHODS.join(' or ')}, got ${JSON.stringify(rateMethod)}`);
+  const loadgen = values['loadgen'];
+  if (loadgen !== undefined && !(LOADGEN_MODES as readonly unknown[]).includes(loadgen)) problems.push(`--loadgen: want ${LOADGEN_MODES.join(' or ')}, got ${JSON.stringify(loadgen)}`);
   const json = values['json'];
   const options: BenchOptions = {
     parts: list('parts', PARTS, DEFAULTS.parts),
@@ -176,6 +186,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     duration: count('duration', DEFAULTS.duration, 1),
     reps: count('reps', DEFAULTS.reps, 1),
     rateMethod: rateMethod === 'sequential' || rateMethod === 'simultaneous' ? rateMethod : DEFAULTS.rateMethod,
+    loadgen: loadgen === 'warm' || loadgen === 'fresh' ? loadgen : DEFAULTS.loadgen,
     concurrency: count('concurrency', DEFAULTS.concurrency, 1),
     protocols: list('protocols', PROTOCOLS, DEFAULTS.protocols),
     changes: count('changes', DEFAULTS.changes, 1),

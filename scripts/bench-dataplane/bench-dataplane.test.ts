@@ -30,15 +30,18 @@ test('parseBenchArgs: defaults, parts in canonical order, sizes sorted', () => {
   assert.equal(o.cpuProf, true);
   assert.equal(o.via, 'direct');
   assert.equal(parseBenchArgs(['--rate-method', 'sequential']).rateMethod, 'sequential');
+  assert.equal(parseBenchArgs([]).loadgen, 'warm');
+  assert.equal(parseBenchArgs(['--loadgen', 'fresh']).loadgen, 'fresh');
 });
 
 test('parseBenchArgs reports every problem at once', () => {
   try {
-    parseBenchArgs(['--parts', 'rate,bogus', '--reps', '0', '--via', 'kernel', '--rate-method', 'guess']);
+    parseBenchArgs(['--parts', 'rate,bogus', '--reps', '0', '--via', 'kernel', '--rate-method', 'guess', '--loadgen', 'cold']);
     assert.fail('should throw');
   } catch (e) {
     assert.ok(e instanceof ArgsError);
-    assert.equal(e.problems.length, 4, e.problems.join('; '));
+    assert.equal(e.problems.length, 5, e.problems.join('; '));
+    assert.match(e.problems.join('\n'), /--loadgen: want warm or fresh, got "cold"/);
     assert.match(e.problems.join('\n'), /--rate-method: want simultaneous or sequential, got "guess"/);
     assert.match(e.problems.join('\n'), /bogus/);
     assert.match(e.problems.join('\n'), /--reps/);

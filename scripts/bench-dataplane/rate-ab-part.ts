@@ -11,6 +11,9 @@
 import type { BenchOptions, LoadProtocol } from './args.ts';
 import type { BenchLab, BenchPair, LoadResult } from './bench-lab.ts';
 import { loadTable, pinNetns, removeTable, runLoad, settle } from './bench-lab.ts';
+import { TCP_PORT, UDP_PORT } from './bench-cluster.ts';
+import type { WarmLoadgen } from './warm-loadgen.ts';
+import { startWarmLoadgen } from './warm-loadgen.ts';
 import type { Placement, Scenario, ScenarioTables } from './rate-part.ts';
 import { conntrackOnlyTable, PLACEMENTS } from './rate-part.ts';
 import { perConnectionOf, readCpuTicks } from './cpu-times.ts';
@@ -85,6 +88,30 @@ const TABLE_SETTLE_MS = 3000;
 
 const clientOf = (pair: BenchPair, placement: Placement): string => (placement === 'same-node' ? pair.clients.same : pair.clients.cross);
 const rateOf = (r: LoadResult): number => r.completed / r.seconds;
+const portOf = (protocol: LoadProtocol): number => (protocol === 'tcp' ? TCP_PORT : UDP_PORT);
+
+/** Untimed runs each warm generator makes before the first measurement, per protocol. */
+const WARMUP_RUN_S = 2;
+
+/** A warm generator per client pod of the two pairs, on its pair's CPU, warmed with each protocol. */
+async function startWarmLoadgens(pairs: readonly BenchPair[], o: BenchOptions, log: (m: string) => void): Promise<Map<string, WarmLoadgen>> {
+  const gens = new Map<string, WarmLoadgen>();
+  try {
+    for (const [cpu, p] of pairs.entries()) {
+      for (const placement of PLACEMENTS) {
+        const netns = clientOf(p, placement);
+        const gen = await startWarmLoadgen(netns, cpu);
+        gens.set(netns, gen);
+        for (const protocol of o.protocols) await gen.run(protocol, p.server.ip, portOf(protocol), WARMUP_RUN_S, o.concurrency);
+      }
+    }
+  } catch (e) {
+    await Promise.all([...gens.values()].map((g) => g.close()));
+    throw e;
+  }
+  log(`  ${gens.size} warm load generators (one per client pod, ${WARMUP_RUN_S} s untimed per protocol first)`);
+  return gens;
+}
 
 /**
  * Runs every comparison `o.reps` times over both placements and protocols. Needs two pairs
@@ -96,7 +123,15 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
   if (pairs.length < 2) throw new Error('the simultaneous rate comparison needs two pairs of nodes');
   for (const [i, p] of pairs.slice(0, 2).entries()) await pinNetns(p.server.netns, i);
   const samples: AbSample[] = [];
+  let gens = new Map<string, WarmLoadgen>();
   try {
+    if (o.loadgen === 'warm') gens = await startWarmLoadgens(pairs.slice(0, 2), o, log);
+    const load = (p: BenchPair, placement: Placement, protocol: LoadProtocol, cpu: number): Promise<LoadResult> => {
+      const gen = gens.get(clientOf(p, placement));
+      return gen === undefined
+        ? runLoad(b, clientOf(p, placement), protocol, o.duration, o.concurrency, { serverIp: p.server.ip, cpu })
+        : gen.run(protocol, p.server.ip, portOf(protocol), o.duration, o.concurrency);
+    };
     for (let rep = 0; rep < o.reps; rep++) {
       for (const { comparison, candidatePairs } of abSchedule(rep)) {
         const halves = new Map<string, AbRun[]>();
@@ -109,7 +144,7 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
             for (const protocol of o.protocols) {
               await settle(b);
               const t0 = readCpuTicks();
-              const results = await Promise.all(pairs.slice(0, 2).map((p, cpu) => runLoad(b, clientOf(p, placement), protocol, o.duration, o.concurrency, { serverIp: p.server.ip, cpu })));
+              const results = await Promise.all(pairs.slice(0, 2).map((p, cpu) => load(p, placement, protocol, cpu)));
               const t1 = readCpuTicks();
               const cand = results[candidatePair] as LoadResult;
               const base = results[1 - candidatePair] as LoadResult;
@@ -143,6 +178,7 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
       }
     }
   } finally {
+    await Promise.all([...gens.values()].map((g) => g.close()));
     for (const netns of b.nodeNetns.values()) await removeTable(netns);
     await pinNetns(b.server.netns, 1);
   }
