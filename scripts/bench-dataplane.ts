@@ -325,8 +325,11 @@ if (results.rate !== undefined) {
 }
 if (results.rateAb !== undefined) {
   const rows = abRows(results.rateAb);
-  out.push('', `1. new-connection rate, two tables at the same time on two identical node pairs (one CPU each), swapped between the pairs; ${o.duration} s runs x 2 x ${o.reps} repetitions; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow`, formatRateAb(rows));
-  out.push('   softirq / user µs c/b: each side\'s CPU time per connection (/proc/stat of its pair\'s CPU, medians): the tables work in softirq; user is the Node load generator and server, whose swings make most of the rates\' noise');
+  const where = o.abCpus === 'shared' ? 'both on CPU 0 with equal cgroup shares' : 'one CPU each';
+  out.push('', `1. new-connection rate, two tables at the same time on two identical node pairs (${where}), swapped between the pairs; ${o.duration} s runs x 2 x ${o.reps} repetitions; ${o.loadgen} load generators; concurrency ${o.concurrency}; every TCP connection / UDP request a new flow`, formatRateAb(rows));
+  out.push(o.abCpus === 'shared'
+    ? '   softirq / user µs c/b: not measured when the pairs share a CPU (/proc/stat cannot tell them apart); see 1b for the netfilter CPU per connection'
+    : '   softirq / user µs c/b: each side\'s CPU time per connection (/proc/stat of its pair\'s CPU, medians): the tables work in softirq; user is the Node load generator and server, whose swings make most of the rates\' noise');
   const v = rateVerdicts((baseline, candidate) => judgeRateAb(rows, baseline, candidate));
   goals.push(...v.goals);
   reference.push(...v.reference);

@@ -14,6 +14,9 @@ export type RateMethod = (typeof RATE_METHODS)[number];
 export type LoadProtocol = (typeof PROTOCOLS)[number];
 
 export const LOADGEN_MODES = ['warm', 'fresh'] as const;
+/** split: pair i on CPU i; shared: both pairs on CPU 0 with equal cgroup shares (cpu-share-groups.ts). */
+export const AB_CPU_MODES = ['split', 'shared'] as const;
+export type AbCpuMode = (typeof AB_CPU_MODES)[number];
 export type LoadgenMode = (typeof LOADGEN_MODES)[number];
 
 export interface BenchOptions {
@@ -32,6 +35,8 @@ export interface BenchOptions {
   readonly rateMethod: RateMethod;
   /** The simultaneous comparison's load generators: warm (one process per client pod for the whole part) or fresh (a process per run). */
   readonly loadgen: LoadgenMode;
+  /** Where the simultaneous comparison's two pairs run (AB_CPU_MODES). */
+  readonly abCpus: AbCpuMode;
   /** Connections in flight in the load generator. */
   readonly concurrency: number;
   readonly protocols: readonly LoadProtocol[];
@@ -61,6 +66,7 @@ export const DEFAULTS: BenchOptions = {
   reps: 6,
   rateMethod: 'simultaneous',
   loadgen: 'warm',
+  abCpus: 'shared',
   concurrency: 32,
   protocols: PROTOCOLS,
   changes: 100,
@@ -86,6 +92,8 @@ export const USAGE = `usage: npm run bench:dataplane -- [options]   (needs root:
                         or sequential (one table after another on one pair, interleaved)
   --loadgen M           the simultaneous comparison's load generators: warm (one process per client pod,
                         warmed up, for every run; default) or fresh (a new process per run)
+  --ab-cpus M           shared (both pairs on CPU 0 with equal cgroup cpu.shares: both tables see the
+                        same CPU at the same moments; needs --loadgen warm; default) or split (pair i on CPU i)
   --concurrency N       connections in flight (default 32)
   --protocols LIST      tcp,udp (default both)
   --changes N           policy changes in the latency part (default 100)
@@ -124,7 +132,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       args: [...argv],
       options: {
         parts: { type: 'string' }, pods: { type: 'string' }, policies: { type: 'string' }, namespaces: { type: 'string' },
-        'local-pods': { type: 'string' }, duration: { type: 'string' }, reps: { type: 'string' }, 'rate-method': { type: 'string' }, loadgen: { type: 'string' }, concurrency: { type: 'string' },
+        'local-pods': { type: 'string' }, duration: { type: 'string' }, reps: { type: 'string' }, 'rate-method': { type: 'string' }, loadgen: { type: 'string' }, 'ab-cpus': { type: 'string' }, concurrency: { type: 'string' },
         protocols: { type: 'string' }, changes: { type: 'string' }, 'latency-budget': { type: 'string' },
         'pod-sizes': { type: 'string' }, 'pod-changes': { type: 'string' }, 'pod-budget': { type: 'string' },
         'cpu-prof': { type: 'boolean' }, via: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' },
@@ -176,6 +184,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (rateMethod !== undefined && !(RATE_METHODS as readonly unknown[]).includes(rateMethod)) problems.push(`--rate-method: want ${RATE_METHODS.join(' or ')}, got ${JSON.stringify(rateMethod)}`);
   const loadgen = values['loadgen'];
   if (loadgen !== undefined && !(LOADGEN_MODES as readonly unknown[]).includes(loadgen)) problems.push(`--loadgen: want ${LOADGEN_MODES.join(' or ')}, got ${JSON.stringify(loadgen)}`);
+  const abCpus = values['ab-cpus'];
+  if (abCpus !== undefined && !(AB_CPU_MODES as readonly unknown[]).includes(abCpus)) problems.push(`--ab-cpus: want ${AB_CPU_MODES.join(' or ')}, got ${JSON.stringify(abCpus)}`);
+  if ((abCpus ?? DEFAULTS.abCpus) === 'shared' && loadgen === 'fresh') problems.push('--ab-cpus shared needs --loadgen warm (a fresh process per run would start outside its pair\'s CPU share)');
   const json = values['json'];
   const options: BenchOptions = {
     parts: list('parts', PARTS, DEFAULTS.parts),
@@ -187,6 +198,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     reps: count('reps', DEFAULTS.reps, 1),
     rateMethod: rateMethod === 'sequential' || rateMethod === 'simultaneous' ? rateMethod : DEFAULTS.rateMethod,
     loadgen: loadgen === 'warm' || loadgen === 'fresh' ? loadgen : DEFAULTS.loadgen,
+    abCpus: abCpus === 'split' || abCpus === 'shared' ? abCpus : DEFAULTS.abCpus,
     concurrency: count('concurrency', DEFAULTS.concurrency, 1),
     protocols: list('protocols', PROTOCOLS, DEFAULTS.protocols),
     changes: count('changes', DEFAULTS.changes, 1),

@@ -31,7 +31,10 @@ test('parseBenchArgs: defaults, parts in canonical order, sizes sorted', () => {
   assert.equal(o.via, 'direct');
   assert.equal(parseBenchArgs(['--rate-method', 'sequential']).rateMethod, 'sequential');
   assert.equal(parseBenchArgs([]).loadgen, 'warm');
-  assert.equal(parseBenchArgs(['--loadgen', 'fresh']).loadgen, 'fresh');
+  assert.equal(parseBenchArgs(['--loadgen', 'fresh', '--ab-cpus', 'split']).loadgen, 'fresh');
+  assert.equal(parseBenchArgs([]).abCpus, 'shared');
+  assert.throws(() => parseBenchArgs(['--loadgen', 'fresh']), /--ab-cpus shared needs --loadgen warm/);
+  assert.throws(() => parseBenchArgs(['--ab-cpus', 'half']), /--ab-cpus: want split or shared, got "half"/);
 });
 
 test('parseBenchArgs reports every problem at once', () => {

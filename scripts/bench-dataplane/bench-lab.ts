@@ -18,6 +18,7 @@ import type { Lab } from '../../src/lab/topology.ts';
 import type { LoadProtocol } from './args.ts';
 import { BENCH_NS, CLIENT_LABELS, SERVER_LABELS, TCP_PORT, UDP_PORT } from './bench-cluster.ts';
 import type { LabEndpoint, LabNode } from './bench-cluster.ts';
+import { removeShareGroups } from './cpu-share-groups.ts';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 
@@ -116,7 +117,8 @@ export async function createBenchLab(log: (m: string) => void, pairCount = 1): P
   }
 }
 
-export async function destroyBenchLab(b: { readonly stateDir: string }): Promise<void> {
+export async function destroyBenchLab(b: { readonly stateDir: string; readonly lab?: Lab }): Promise<void> {
+  if (b.lab !== undefined) removeShareGroups(b.lab.prefix);
   await destroyLab(b.stateDir);
 }
 

@@ -14,6 +14,9 @@ import { loadTable, pinNetns, removeTable, runLoad, settle } from './bench-lab.t
 import { TCP_PORT, UDP_PORT } from './bench-cluster.ts';
 import type { WarmLoadgen } from './warm-loadgen.ts';
 import { startWarmLoadgen } from './warm-loadgen.ts';
+import type { ShareGroups } from './cpu-share-groups.ts';
+import { createShareGroups } from './cpu-share-groups.ts';
+import { netnsPids } from '../../src/lab/netns.ts';
 import type { Placement, Scenario, ScenarioTables } from './rate-part.ts';
 import { conntrackOnlyTable, PLACEMENTS } from './rate-part.ts';
 import { perConnectionOf, readCpuTicks } from './cpu-times.ts';
@@ -94,13 +97,13 @@ const portOf = (protocol: LoadProtocol): number => (protocol === 'tcp' ? TCP_POR
 const WARMUP_RUN_S = 2;
 
 /** A warm generator per client pod of the two pairs, on its pair's CPU, warmed with each protocol. */
-async function startWarmLoadgens(pairs: readonly BenchPair[], o: BenchOptions, log: (m: string) => void): Promise<Map<string, WarmLoadgen>> {
+async function startWarmLoadgens(pairs: readonly BenchPair[], cpuOf: (pair: number) => number, o: BenchOptions, log: (m: string) => void): Promise<Map<string, WarmLoadgen>> {
   const gens = new Map<string, WarmLoadgen>();
   try {
-    for (const [cpu, p] of pairs.entries()) {
+    for (const [i, p] of pairs.entries()) {
       for (const placement of PLACEMENTS) {
         const netns = clientOf(p, placement);
-        const gen = await startWarmLoadgen(netns, cpu);
+        const gen = await startWarmLoadgen(netns, cpuOf(i));
         gens.set(netns, gen);
         for (const protocol of o.protocols) await gen.run(protocol, p.server.ip, portOf(protocol), WARMUP_RUN_S, o.concurrency);
       }
@@ -115,17 +118,28 @@ async function startWarmLoadgens(pairs: readonly BenchPair[], o: BenchOptions, l
 
 /**
  * Runs every comparison `o.reps` times over both placements and protocols. Needs two pairs
- * (createBenchLab(log, 2)) and two CPUs; pins pair i's server to CPU i for the part and
- * puts the first pair's server back on CPU 1 afterwards (the other parts' placement).
+ * (createBenchLab(log, 2)). With `--ab-cpus split` pair i runs on CPU i; with `shared` both
+ * run on CPU 0 with equal shares (cpu-share-groups.ts). Puts the first pair's server back
+ * on CPU 1 afterwards (the other parts' placement).
  */
 export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: ScenarioTables, log: (m: string) => void): Promise<AbSample[]> {
-  const pairs = b.pairs;
+  const pairs = b.pairs.slice(0, 2);
   if (pairs.length < 2) throw new Error('the simultaneous rate comparison needs two pairs of nodes');
-  for (const [i, p] of pairs.slice(0, 2).entries()) await pinNetns(p.server.netns, i);
+  const shared = o.abCpus === 'shared';
+  const cpuOf = (pair: number): number => (shared ? 0 : pair);
+  for (const [i, p] of pairs.entries()) await pinNetns(p.server.netns, cpuOf(i));
   const samples: AbSample[] = [];
   let gens = new Map<string, WarmLoadgen>();
+  let groups: ShareGroups | undefined;
   try {
-    if (o.loadgen === 'warm') gens = await startWarmLoadgens(pairs.slice(0, 2), o, log);
+    if (o.loadgen === 'warm') gens = await startWarmLoadgens(pairs, cpuOf, o, log);
+    if (shared) {
+      groups = createShareGroups(b.lab.prefix, pairs.length);
+      for (const [i, p] of pairs.entries()) {
+        for (const netns of [p.server.netns, p.clients.same, p.clients.cross]) groups.add(i, await netnsPids(netns));
+      }
+      log(`  both pairs on CPU 0, each in a cgroup of equal cpu.shares (${groups.dirs.join(', ')})`);
+    }
     const load = (p: BenchPair, placement: Placement, protocol: LoadProtocol, cpu: number): Promise<LoadResult> => {
       const gen = gens.get(clientOf(p, placement));
       return gen === undefined
@@ -136,7 +150,7 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
       for (const { comparison, candidatePairs } of abSchedule(rep)) {
         const halves = new Map<string, AbRun[]>();
         for (const candidatePair of candidatePairs) {
-          for (const [i, p] of pairs.slice(0, 2).entries()) await loadPair(b, p, i === candidatePair ? comparison.candidate : comparison.baseline, tables);
+          for (const [i, p] of pairs.entries()) await loadPair(b, p, i === candidatePair ? comparison.candidate : comparison.baseline, tables);
           // The kernel frees a replaced table's objects after the commit, in the background
           // (RCU callbacks, set teardown: 150k+ elements): let that finish before measuring.
           await new Promise((r) => setTimeout(r, TABLE_SETTLE_MS));
@@ -144,17 +158,18 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
             for (const protocol of o.protocols) {
               await settle(b);
               const t0 = readCpuTicks();
-              const results = await Promise.all(pairs.slice(0, 2).map((p, cpu) => load(p, placement, protocol, cpu)));
+              const results = await Promise.all(pairs.map((p, i) => load(p, placement, protocol, cpuOf(i))));
               const t1 = readCpuTicks();
               const cand = results[candidatePair] as LoadResult;
               const base = results[1 - candidatePair] as LoadResult;
-              const cpuOf = (cpu: number, r: LoadResult): CpuPerConnection | undefined => {
+              const cpuTimeOf = (cpu: number, r: LoadResult): CpuPerConnection | undefined => {
                 const a = t0.get(cpu);
                 const z = t1.get(cpu);
                 return a === undefined || z === undefined ? undefined : perConnectionOf(a, z, r.completed + (r.warmupCompleted ?? 0));
               };
-              const candidateCpu = cpuOf(candidatePair, cand);
-              const baselineCpu = cpuOf(1 - candidatePair, base);
+              // Sharing one CPU, the sides' CPU times cannot be told apart.
+              const candidateCpu = shared ? undefined : cpuTimeOf(candidatePair, cand);
+              const baselineCpu = shared ? undefined : cpuTimeOf(1 - candidatePair, base);
               const firstError = cand.firstError ?? base.firstError;
               const run: AbRun = {
                 baselineRate: rateOf(base), candidateRate: rateOf(cand), candidatePair, failed: cand.failed + base.failed,
@@ -179,6 +194,7 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
     }
   } finally {
     await Promise.all([...gens.values()].map((g) => g.close()));
+    groups?.remove();
     for (const netns of b.nodeNetns.values()) await removeTable(netns);
     await pinNetns(b.server.netns, 1);
   }
