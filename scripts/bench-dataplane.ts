@@ -335,7 +335,7 @@ if (results.rateAb !== undefined) {
   reference.push(...v.reference);
 }
 if (results.attribution !== undefined) {
-  out.push('', `1b. netfilter CPU per new connection (perf record -a at ${PERF_HZ} Hz, one ${o.duration} s run each; repeatable to ~0.5 µs where the rates above swing 15-30%)`);
+  out.push('', `1b. netfilter CPU per new connection (perf record -a at ${PERF_HZ} Hz, one ${o.duration} s run each, one pair alone; repeatable to ~0.5 µs: where the table's cost goes, beside the measured rates)`);
   out.push(formatAttribution(results.attribution));
   out.push('   model: the rate of a CPU-bound node if only netfilter\'s CPU per connection differed (busy / (busy + extra netfilter)); printed beside the measured rates, not instead of them');
   out.push('   it undercounts connection tracking: on a VM, perf samples work done with interrupts off (allocation, RCU, timers) at _raw_spin_unlock_irqrestore, not in conntrack\'s functions (about +6 µs per TCP connection there with conntrack on); the softirq µs of part 1 are the fuller measure');
