@@ -180,13 +180,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   })();
   const via = values['via'];
   if (via !== undefined && via !== 'agent' && via !== 'direct' && via !== 'auto') problems.push(`--via: want agent, direct or auto, got ${JSON.stringify(via)}`);
-  const rateMethod = values['rate-method'];
-  if (rateMethod !== undefined && !(RATE_METHODS as readonly unknown[]).includes(rateMethod)) problems.push(`--rate-method: want ${RATE_METHODS.join(' or ')}, got ${JSON.stringify(rateMethod)}`);
-  const loadgen = values['loadgen'];
-  if (loadgen !== undefined && !(LOADGEN_MODES as readonly unknown[]).includes(loadgen)) problems.push(`--loadgen: want ${LOADGEN_MODES.join(' or ')}, got ${JSON.stringify(loadgen)}`);
-  const abCpus = values['ab-cpus'];
-  if (abCpus !== undefined && !(AB_CPU_MODES as readonly unknown[]).includes(abCpus)) problems.push(`--ab-cpus: want ${AB_CPU_MODES.join(' or ')}, got ${JSON.stringify(abCpus)}`);
-  if ((abCpus ?? DEFAULTS.abCpus) === 'shared' && loadgen === 'fresh') problems.push('--ab-cpus shared needs --loadgen warm (a fresh process per run would start outside its pair\'s CPU share)');
+  const choice = <T extends string>(name: string, known: readonly T[], fallback: T): T => {
+    const v = values[name];
+    if (v === undefined) return fallback;
+    if ((known as readonly unknown[]).includes(v)) return v as T;
+    problems.push(`--${name}: want ${known.join(' or ')}, got ${JSON.stringify(v)}`);
+    return fallback;
+  };
+  const rateMethod = choice('rate-method', RATE_METHODS, DEFAULTS.rateMethod);
+  const loadgen = choice('loadgen', LOADGEN_MODES, DEFAULTS.loadgen);
+  const abCpus = choice('ab-cpus', AB_CPU_MODES, DEFAULTS.abCpus);
+  if (abCpus === 'shared' && loadgen === 'fresh') problems.push('--ab-cpus shared needs --loadgen warm (a fresh process per run would start outside its pair\'s CPU share)');
   const json = values['json'];
   const options: BenchOptions = {
     parts: list('parts', PARTS, DEFAULTS.parts),
@@ -196,9 +200,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     localPods: count('local-pods', DEFAULTS.localPods, 0),
     duration: count('duration', DEFAULTS.duration, 1),
     reps: count('reps', DEFAULTS.reps, 1),
-    rateMethod: rateMethod === 'sequential' || rateMethod === 'simultaneous' ? rateMethod : DEFAULTS.rateMethod,
-    loadgen: loadgen === 'warm' || loadgen === 'fresh' ? loadgen : DEFAULTS.loadgen,
-    abCpus: abCpus === 'split' || abCpus === 'shared' ? abCpus : DEFAULTS.abCpus,
+    rateMethod,
+    loadgen,
+    abCpus,
     concurrency: count('concurrency', DEFAULTS.concurrency, 1),
     protocols: list('protocols', PROTOCOLS, DEFAULTS.protocols),
     changes: count('changes', DEFAULTS.changes, 1),

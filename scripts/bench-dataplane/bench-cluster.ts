@@ -13,6 +13,9 @@ export const CLIENT_LABELS = { app: 'bench-client' } as const;
 export const TCP_PORT = 8080;
 export const UDP_PORT = 5353;
 
+/** The bench server's port for a load protocol. */
+export const benchPort = (protocol: 'tcp' | 'udp'): number => (protocol === 'tcp' ? TCP_PORT : UDP_PORT);
+
 export interface LabNode {
   readonly name: string;
   readonly ipv4: string;

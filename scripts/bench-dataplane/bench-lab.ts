@@ -16,9 +16,10 @@ import { netnsPids, sysctlIn } from '../../src/lab/netns.ts';
 import { addPod, createLab, destroyLab } from '../../src/lab/topology.ts';
 import type { Lab } from '../../src/lab/topology.ts';
 import type { LoadProtocol } from './args.ts';
-import { BENCH_NS, CLIENT_LABELS, SERVER_LABELS, TCP_PORT, UDP_PORT } from './bench-cluster.ts';
+import { BENCH_NS, benchPort, CLIENT_LABELS, SERVER_LABELS, TCP_PORT, UDP_PORT } from './bench-cluster.ts';
 import type { LabEndpoint, LabNode } from './bench-cluster.ts';
 import { removeShareGroups } from './cpu-share-groups.ts';
+import type { LoadRunResult } from './loadgen.ts';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 
@@ -117,19 +118,13 @@ export async function createBenchLab(log: (m: string) => void, pairCount = 1): P
   }
 }
 
-export async function destroyBenchLab(b: { readonly stateDir: string; readonly lab?: Lab }): Promise<void> {
-  if (b.lab !== undefined) removeShareGroups(b.lab.prefix);
+export async function destroyBenchLab(b: Pick<BenchLab, 'stateDir' | 'lab'>): Promise<void> {
+  removeShareGroups(b.lab.prefix);
   await destroyLab(b.stateDir);
 }
 
-export interface LoadResult {
-  readonly completed: number;
-  readonly failed: number;
-  readonly seconds: number;
-  /** Connections completed in the load generator's uncounted warm-up. */
-  readonly warmupCompleted?: number;
-  readonly firstError?: string;
-}
+/** What a load generator run prints (loadgen.ts). */
+export type LoadResult = LoadRunResult;
 
 /** Pins every thread of every process in `netns` (a server pod's) to `cpu`. */
 export async function pinNetns(netns: string, cpu: number): Promise<void> {
@@ -162,8 +157,7 @@ export interface LoadTarget {
 
 /** Runs the load generator in `clientNetns` against the server. */
 export async function runLoad(b: BenchLab, clientNetns: string, protocol: LoadProtocol, seconds: number, concurrency: number, target: LoadTarget = {}): Promise<LoadResult> {
-  const port = protocol === 'tcp' ? TCP_PORT : UDP_PORT;
-  const text = await runIn(clientNetns, [LOADGEN, protocol, target.serverIp ?? b.server.ip, String(port), String(seconds), String(concurrency)], (seconds + 30) * 1000, [], target.cpu ?? 0);
+  const text = await runIn(clientNetns, [LOADGEN, protocol, target.serverIp ?? b.server.ip, String(benchPort(protocol)), String(seconds), String(concurrency)], (seconds + 30) * 1000, [], target.cpu ?? 0);
   return JSON.parse(text) as LoadResult;
 }
 
@@ -184,9 +178,8 @@ export const PERF_HZ = 1999;
  * on whichever CPU sends); returns its result and the `perf report` lines per symbol.
  */
 export async function runLoadPerf(b: BenchLab, clientNetns: string, protocol: LoadProtocol, seconds: number, concurrency: number): Promise<{ load: LoadResult; report: string }> {
-  const port = protocol === 'tcp' ? TCP_PORT : UDP_PORT;
   const file = join(b.stateDir, 'perf.data');
-  const text = await runIn(clientNetns, [LOADGEN, protocol, b.server.ip, String(port), String(seconds), String(concurrency)], (seconds + 60) * 1000, ['perf', 'record', '-q', '-a', '-F', String(PERF_HZ), '-o', file, '--']);
+  const text = await runIn(clientNetns, [LOADGEN, protocol, b.server.ip, String(benchPort(protocol)), String(seconds), String(concurrency)], (seconds + 60) * 1000, ['perf', 'record', '-q', '-a', '-F', String(PERF_HZ), '-o', file, '--']);
   const report = await run('perf', ['report', '-i', file, '--no-children', '--sort', 'sym', '-g', 'none', '-q', '-F', 'overhead,sample,sym']);
   return { load: JSON.parse(text.trim().split('\n').at(-1) ?? '{}') as LoadResult, report };
 }

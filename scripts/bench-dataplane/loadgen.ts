@@ -34,6 +34,7 @@ export interface LoadRunResult {
   readonly completed: number;
   readonly failed: number;
   readonly seconds: number;
+  /** Connections completed in the uncounted warm-up. */
   readonly warmupCompleted: number;
   readonly firstError?: string;
 }

@@ -11,7 +11,7 @@
 import type { BenchOptions, LoadProtocol } from './args.ts';
 import type { BenchLab, BenchPair, LoadResult } from './bench-lab.ts';
 import { loadTable, pinNetns, removeTable, runLoad, settle } from './bench-lab.ts';
-import { TCP_PORT, UDP_PORT } from './bench-cluster.ts';
+import { benchPort } from './bench-cluster.ts';
 import type { WarmLoadgen } from './warm-loadgen.ts';
 import { startWarmLoadgen } from './warm-loadgen.ts';
 import type { ShareGroups } from './cpu-share-groups.ts';
@@ -91,7 +91,6 @@ const TABLE_SETTLE_MS = 3000;
 
 const clientOf = (pair: BenchPair, placement: Placement): string => (placement === 'same-node' ? pair.clients.same : pair.clients.cross);
 const rateOf = (r: LoadResult): number => r.completed / r.seconds;
-const portOf = (protocol: LoadProtocol): number => (protocol === 'tcp' ? TCP_PORT : UDP_PORT);
 
 /** Untimed runs each warm generator makes before the first measurement, per protocol. */
 const WARMUP_RUN_S = 2;
@@ -103,9 +102,9 @@ async function startWarmLoadgens(pairs: readonly BenchPair[], cpuOf: (pair: numb
     for (const [i, p] of pairs.entries()) {
       for (const placement of PLACEMENTS) {
         const netns = clientOf(p, placement);
-        const gen = await startWarmLoadgen(netns, cpuOf(i));
+        const gen = startWarmLoadgen(netns, cpuOf(i));
         gens.set(netns, gen);
-        for (const protocol of o.protocols) await gen.run(protocol, p.server.ip, portOf(protocol), WARMUP_RUN_S, o.concurrency);
+        for (const protocol of o.protocols) await gen.run({ protocol, ip: p.server.ip, port: benchPort(protocol), seconds: WARMUP_RUN_S, concurrency: o.concurrency });
       }
     }
   } catch (e) {
@@ -144,7 +143,7 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
       const gen = gens.get(clientOf(p, placement));
       return gen === undefined
         ? runLoad(b, clientOf(p, placement), protocol, o.duration, o.concurrency, { serverIp: p.server.ip, cpu })
-        : gen.run(protocol, p.server.ip, portOf(protocol), o.duration, o.concurrency);
+        : gen.run({ protocol, ip: p.server.ip, port: benchPort(protocol), seconds: o.duration, concurrency: o.concurrency });
     };
     for (let rep = 0; rep < o.reps; rep++) {
       for (const { comparison, candidatePairs } of abSchedule(rep)) {
@@ -165,7 +164,7 @@ export async function runRateAbPart(b: BenchLab, o: BenchOptions, tables: Scenar
               const cpuTimeOf = (cpu: number, r: LoadResult): CpuPerConnection | undefined => {
                 const a = t0.get(cpu);
                 const z = t1.get(cpu);
-                return a === undefined || z === undefined ? undefined : perConnectionOf(a, z, r.completed + (r.warmupCompleted ?? 0));
+                return a === undefined || z === undefined ? undefined : perConnectionOf(a, z, r.completed + r.warmupCompleted);
               };
               // Sharing one CPU, the sides' CPU times cannot be told apart.
               const candidateCpu = shared ? undefined : cpuTimeOf(candidatePair, cand);

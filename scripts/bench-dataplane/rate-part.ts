@@ -109,7 +109,7 @@ export async function runAttribution(b: BenchLab, o: BenchOptions, tables: Scena
         const client = clientOf(b, placement);
         await settle(b);
         const { load, report } = await runLoadPerf(b, client, protocol, o.duration, o.concurrency);
-        const connections = load.completed + (load.warmupCompleted ?? 0);
+        const connections = load.completed + load.warmupCompleted;
         const pc = perConnection(attribute(report), PERF_HZ, connections);
         out.push({ scenario, placement, protocol, connections, perConnection: pc });
         log(`  perf ${scenario} ${placement} ${protocol}: netfilter ${pc.netfilter.toFixed(2)} µs/connection (nftables ${pc.parts.nftables.toFixed(2)}, conntrack ${pc.parts.conntrack.toFixed(2)}, hooks ${pc.parts.hooks.toFixed(2)}), busy ${pc.busy.toFixed(0)} µs`);

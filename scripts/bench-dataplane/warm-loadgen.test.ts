@@ -15,24 +15,26 @@ test('one warm generator measures successive TCP and UDP runs from a pod to anot
   t.after(() => fx.destroy());
   const [client, server] = fx.pods;
   assert.ok(client !== undefined && server !== undefined);
-  const gen = await startWarmLoadgen(client.netns, 0, { protocol: 'tcp', ip: server.ip, port: 8080, seconds: 0.3, concurrency: 2 });
+  const gen = startWarmLoadgen(client.netns, 0);
   try {
     for (const [protocol, port] of [['tcp', 8080], ['udp', 5353], ['tcp', 8080]] as const) {
-      const r = await gen.run(protocol, server.ip, port, 0.3, 4);
+      const r = await gen.run({ protocol, ip: server.ip, port, seconds: 0.3, concurrency: 4 });
       assert.ok(r.completed > 10 && r.failed === 0, `${protocol}: ${JSON.stringify(r)}`);
     }
-    await assert.rejects(gen.run('tcp', server.ip, 0, 0.3, 1), /refused the run: port: must be 1-65535/);
+    await assert.rejects(gen.run({ protocol: 'tcp', ip: server.ip, port: 0, seconds: 0.3, concurrency: 1 }), /refused the run: port: must be 1-65535/);
   } finally {
     await gen.close();
   }
-  await assert.rejects(gen.run('tcp', server.ip, 8080, 0.3, 1), /exited 0/);
+  await assert.rejects(gen.run({ protocol: 'tcp', ip: server.ip, port: 8080, seconds: 0.3, concurrency: 1 }), /exited 0/);
 });
 
-test('a generator in a namespace that does not exist fails to start', async (t) => {
+test('a generator in a namespace that does not exist fails at its first run', async (t) => {
   const skip = await kernelSkipReason();
   if (skip !== undefined) {
     t.skip(skip);
     return;
   }
-  await assert.rejects(startWarmLoadgen('pd-no-such-netns', 0, { protocol: 'tcp', ip: '10.0.0.1', port: 80, seconds: 0.2, concurrency: 1 }), /exited 255|exited 1/);
+  const gen = startWarmLoadgen('pd-no-such-netns', 0);
+  await assert.rejects(gen.run({ protocol: 'tcp', ip: '10.0.0.1', port: 80, seconds: 0.2, concurrency: 1 }), /exited 255|exited 1/);
+  await gen.close();
 });

@@ -6,21 +6,18 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { LoadProtocol } from './args.ts';
-import type { LoadResult } from './bench-lab.ts';
+import type { LoadRun, LoadRunResult } from './loadgen.ts';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 
 export interface WarmLoadgen {
-  readonly netns: string;
-  readonly cpu: number;
-  run(protocol: LoadProtocol, ip: string, port: number, seconds: number, concurrency: number): Promise<LoadResult>;
+  run(request: LoadRun): Promise<LoadRunResult>;
   /** Ends the process (closes its input; SIGKILL after 5 s). */
   close(): Promise<void>;
 }
 
-/** Starts `loadgen.ts serve` in `netns` on `cpu` and runs `warmup` untimed runs through it first. */
-export async function startWarmLoadgen(netns: string, cpu: number, warmup?: { protocol: LoadProtocol; ip: string; port: number; seconds: number; concurrency: number }): Promise<WarmLoadgen> {
+/** Starts `loadgen.ts serve` in `netns` on `cpu`; a failure to start shows at the first run. */
+export function startWarmLoadgen(netns: string, cpu: number): WarmLoadgen {
   const child: ChildProcessWithoutNullStreams = spawn('taskset', ['-c', String(cpu), 'ip', 'netns', 'exec', netns, process.execPath, LOADGEN, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr.on('data', (b: Buffer) => stderr.push(b.toString('utf8')));
@@ -40,13 +37,13 @@ export async function startWarmLoadgen(netns: string, cpu: number, warmup?: { pr
     for (const w of waiting.splice(0)) w.reject(e);
   });
 
-  const run: WarmLoadgen['run'] = async (protocol, ip, port, seconds, concurrency) => {
+  const run: WarmLoadgen['run'] = async (request) => {
     if (dead !== undefined) throw dead;
     const reply = new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), (request.seconds + 30) * 1000);
     try {
-      child.stdin.write(`${JSON.stringify({ protocol, ip, port, seconds, concurrency })}\n`);
-      const result = JSON.parse(await reply) as LoadResult & { error?: string };
+      child.stdin.write(`${JSON.stringify(request)}\n`);
+      const result = JSON.parse(await reply) as LoadRunResult & { error?: string };
       if (result.error !== undefined) throw new Error(`the load generator in ${netns} refused the run: ${result.error}`);
       return result;
     } finally {
@@ -63,11 +60,5 @@ export async function startWarmLoadgen(netns: string, cpu: number, warmup?: { pr
     }
   };
 
-  try {
-    if (warmup !== undefined) await run(warmup.protocol, warmup.ip, warmup.port, warmup.seconds, warmup.concurrency);
-  } catch (e) {
-    await close();
-    throw e;
-  }
-  return { netns, cpu, run, close };
+  return { run, close };
 }
